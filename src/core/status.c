@@ -1,0 +1,68 @@
+#include "status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <gsl/gsl_errno.h>
+#include <igraph.h>
+
+static _Thread_local char last_message[1024];
+
+ntkb_status ntkb_error(ntkb_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+const char *ntkb_last_error(void)
+{
+    return last_message;
+}
+
+const char *ntkb_status_name(ntkb_status status)
+{
+    switch (status) {
+    case NTKB_OK: return "ok";
+    case NTKB_EINVAL: return "invalid argument";
+    case NTKB_ENOMEM: return "out of memory";
+    case NTKB_EIO: return "input/output error";
+    case NTKB_EFORMAT: return "bad input data";
+    case NTKB_EMISMATCH: return "mismatch";
+    case NTKB_ENUMERIC: return "numerical failure";
+    case NTKB_EINTERNAL: return "internal library failure";
+    }
+    return "unknown status";
+}
+
+int ntkb_status_exit_code(ntkb_status status)
+{
+    switch (status) {
+    case NTKB_OK: return 0;
+    case NTKB_EINVAL: return 1;
+    case NTKB_EFORMAT:
+    case NTKB_EMISMATCH: return 2;
+    default: return 3;
+    }
+}
+
+static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+    ntkb_error(NTKB_EINTERNAL, "GSL: %s (%s:%d, code %d)", reason, file, line, gsl_errno);
+}
+
+static void igraph_handler(const char *reason, const char *file, int line, igraph_error_t err)
+{
+    /* igraph's own cleanup stack must still be unwound; IGRAPH_FINALLY_FREE does that. */
+    IGRAPH_FINALLY_FREE();
+    ntkb_error(NTKB_EINTERNAL, "igraph: %s (%s:%d, code %d)", reason, file, line, (int)err);
+}
+
+void ntkb_init_error_handlers(void)
+{
+    gsl_set_error_handler(gsl_handler);
+    igraph_set_error_handler(igraph_handler);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+}
