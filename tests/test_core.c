@@ -127,7 +127,7 @@ static void test_npy_bad_input(void **state)
     assert_non_null(strstr(ntkb_last_error(), "truncated"));
 
     path_in_tmp(path, sizeof path, "missing.npy");
-    assert_int_equal(ntkb_gram_load_npy(path, &g), NTKB_EIO);
+    assert_int_equal(ntkb_gram_load_npy(path, &g), NTKB_ENOTFOUND);
     assert_null(g);
 }
 
@@ -260,7 +260,7 @@ static void test_lines_gzip_cut_short(void **state)
     assert_non_null(strstr(ntkb_last_error(), "cut short"));
     ntkb_lines_close(lr);
     path_in_tmp(path, sizeof path, "absent.txt");
-    assert_int_equal(ntkb_lines_open(path, &lr), NTKB_EIO);
+    assert_int_equal(ntkb_lines_open(path, &lr), NTKB_ENOTFOUND);
     assert_non_null(strstr(ntkb_last_error(), "absent.txt"));
 }
 

@@ -257,11 +257,11 @@ static void test_missing_files(void **state)
 {
     (void)state;
     ntkb_graphset *gs;
-    assert_int_equal(ntkb_graphset_load("NO_SUCH_DATASET", datadir, NTKB_TAGS_AUTO, &gs), NTKB_EIO);
+    assert_int_equal(ntkb_graphset_load("NO_SUCH_DATASET", datadir, NTKB_TAGS_AUTO, &gs), NTKB_ENOTFOUND);
     assert_non_null(strstr(ntkb_last_error(), "NO_SUCH_DATASET"));
     char path[300];
     snprintf(path, sizeof path, "%s/none.txt", tmpdir);
-    assert_int_equal(ntkb_graphset_read_gin(path, NULL, NTKB_TAGS_FILE, &gs), NTKB_EIO);
+    assert_int_equal(ntkb_graphset_read_gin(path, NULL, NTKB_TAGS_FILE, &gs), NTKB_ENOTFOUND);
     assert_non_null(strstr(ntkb_last_error(), "none.txt"));
 }
 
@@ -326,7 +326,7 @@ static void test_fold_index_out_of_range(void **state)
     assert_int_equal(ntkb_folds_read(dir, 1, 4, &f), NTKB_EFORMAT);
     assert_non_null(strstr(ntkb_last_error(), "graph 1 is in both"));
     write_file(sub, "test_idx-1.txt", "2\n3\n");
-    assert_int_equal(ntkb_folds_read(dir, 2, 4, &f), NTKB_EIO); /* fold 2 files missing */
+    assert_int_equal(ntkb_folds_read(dir, 2, 4, &f), NTKB_ENOTFOUND); /* fold 2 files missing */
     assert_non_null(strstr(ntkb_last_error(), "train_idx-2.txt"));
 }
 

@@ -37,7 +37,7 @@ ntkb_status ntkb_lines_open(const char *path, ntkb_lines **out)
     errno = 0;
     lr->gz = gzopen(path, "rb");
     if (!lr->gz) {
-        ntkb_status st = ntkb_error(NTKB_EIO, "%s: cannot open: %s", path,
+        ntkb_status st = ntkb_error(errno == ENOENT ? NTKB_ENOTFOUND : NTKB_EIO, "%s: cannot open: %s", path,
                                     errno ? strerror(errno) : "zlib could not open it");
         ntkb_lines_close(lr);
         return st;

@@ -143,7 +143,8 @@ ntkb_status ntkb_npy_read(const char *path, ntkb_npy_dtype want, size_t *ndim_ou
     *data_out = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return ntkb_error(NTKB_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return ntkb_error(errno == ENOENT ? NTKB_ENOTFOUND : NTKB_EIO, "%s: cannot open: %s", path,
+                          strerror(errno));
     ntkb_npy_dtype dtype;
     size_t offset, count = 1;
     void *data = NULL;

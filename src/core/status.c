@@ -30,6 +30,7 @@ const char *ntkb_status_name(ntkb_status status)
     case NTKB_ENOMEM: return "out of memory";
     case NTKB_EIO: return "input/output error";
     case NTKB_EFORMAT: return "bad input data";
+    case NTKB_ENOTFOUND: return "input not found";
     case NTKB_EMISMATCH: return "mismatch";
     case NTKB_ENUMERIC: return "numerical failure";
     case NTKB_EINTERNAL: return "internal library failure";
@@ -43,6 +44,7 @@ int ntkb_status_exit_code(ntkb_status status)
     case NTKB_OK: return 0;
     case NTKB_EINVAL: return 1;
     case NTKB_EFORMAT:
+    case NTKB_ENOTFOUND:
     case NTKB_EMISMATCH: return 2;
     default: return 3;
     }

@@ -14,6 +14,7 @@ typedef enum {
     NTKB_ENOMEM,   /* an allocation failed */
     NTKB_EIO,      /* a file could not be opened, read or written */
     NTKB_EFORMAT,  /* input data is malformed (file, line and expectation in the message) */
+    NTKB_ENOTFOUND,/* an input file or dataset does not exist */
     NTKB_EMISMATCH,/* e.g. a resume journal from another dataset or parameter set */
     NTKB_ENUMERIC, /* a numerical failure (non-finite value, singular matrix) */
     NTKB_EINTERNAL /* a library we call reported an unexpected failure */

@@ -266,7 +266,8 @@ ntkb_status ntkb_dataset_dir(const char *dataset, const char *datadir, char *buf
     }
     snprintf(buf, cap, "%s/%s", default_datadir(datadir), dataset);
     if (!is_dir(buf))
-        return ntkb_error(NTKB_EIO, "dataset '%s': no such file or directory, and no %s", dataset, buf);
+        return ntkb_error(NTKB_ENOTFOUND, "dataset '%s': no such file or directory, and no %s", dataset,
+                          buf);
     return NTKB_OK;
 }
 
@@ -294,6 +295,6 @@ ntkb_status ntkb_graphset_load(const char *dataset, const char *datadir, ntkb_ta
         if (is_file(path))
             return ntkb_graphset_read_tu(dir, name, tags, out);
     }
-    return ntkb_error(NTKB_EIO, "%s: no GIN-format %s.txt[.gz] and no TU-format %s_A.txt[.gz] in it",
+    return ntkb_error(NTKB_ENOTFOUND, "%s: no GIN-format %s.txt[.gz] and no TU-format %s_A.txt[.gz] in it",
                       dir, name, name);
 }

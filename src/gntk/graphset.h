@@ -57,7 +57,7 @@ void ntkb_graphset_free(ntkb_graphset *gs);
 /* Reads a GIN/DGCNN text file (plain or gzip): a graph count line, then per graph a line
  * "n label" and n lines "tag deg nbr_1 .. nbr_deg [attributes..]" (attributes are ignored).
  * `name` becomes gs->name (the file's base name when NULL) and decides NTKB_TAGS_AUTO.
- * Returns NTKB_OK, NTKB_EIO (missing file), NTKB_EFORMAT (file:line: what was expected),
+ * Returns NTKB_OK, NTKB_EIO (missing file: NTKB_ENOTFOUND), NTKB_EFORMAT (file:line: what was expected),
  * NTKB_ENOMEM or NTKB_EINTERNAL.  *out is owned by the caller.
  * Time complexity: O(total tokens + Σ_graphs (n + m) log m). */
 ntkb_status ntkb_graphset_read_gin(const char *path, const char *name, ntkb_tag_mode tags,

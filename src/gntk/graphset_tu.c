@@ -41,7 +41,7 @@ static ntkb_status open_part(const char *dir, const char *name, const char *part
     }
     if (optional)
         return NTKB_OK;
-    return ntkb_error(NTKB_EIO, "%s/%s_%s.txt: no such file (nor .txt.gz)", dir, name, part);
+    return ntkb_error(NTKB_ENOTFOUND, "%s/%s_%s.txt: no such file (nor .txt.gz)", dir, name, part);
 }
 
 /* Reads a file of one integer per line (`count` > 0: exactly that many lines expected). */

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench_gntk on bad input: exit 2, a message naming file and line, no output left behind;
+# an unknown option: exit 1.  Prints TAP.
+set -u
+bench="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0 fails=0
+check() { # description, expected exit code, expected stderr text, command...
+  local desc="$1" want="$2" text="$3"; shift 3
+  n=$((n + 1))
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ] && grep -qF -- "$text" "$tmp/err"; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc (exit $rc, stderr: $(head -c 300 "$tmp/err"))"
+    fails=$((fails + 1))
+  fi
+}
+printf '2\n2 0\n0 1 1\n0 1 0\n' > "$tmp/TRUNC.txt"
+printf '1\n2 0\n0 1 x\n0 1 0\n' > "$tmp/NONNUM.txt"
+mkdir "$tmp/out_dir"
+check "truncated file exits 2 with file:line" 2 "TRUNC.txt:5: unexpected end of file" \
+  "$bench" --dataset "$tmp/TRUNC.txt" --out "$tmp/out_dir"
+check "non-numeric token exits 2" 2 "NONNUM.txt:3: expected neighbour 1 of 1" \
+  "$bench" --dataset "$tmp/NONNUM.txt" --out "$tmp/out_dir"
+check "missing dataset exits 2 with its name" 2 "NO_SUCH" "$bench" --dataset NO_SUCH
+check "unknown option exits 1" 1 "usage" "$bench" --no-such-option
+n=$((n + 1))
+if [ -z "$(ls -A "$tmp/out_dir")" ]; then echo "ok $n - no partial output left"; else
+  echo "not ok $n - output left: $(ls "$tmp/out_dir")"; fails=$((fails + 1)); fi
+echo "1..$n"
+[ "$fails" -eq 0 ]
