@@ -1,7 +1,7 @@
 /* Tests of src/lantk/images: CIFAR-10 binary and IDX readers on small generated files (good
  * files, wrong size / truncated record, wrong magic, bad label, missing file), batch-name
  * resolution (official and mirror names), real Fashion-MNIST when Debian's package is present,
- * pair selection and the two preprocessing schemes. */
+ * pair selection, the two preprocessing schemes, the first-N readers and area downsampling. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -263,12 +263,141 @@ static void test_select_and_preprocess(void **state)
     ntkb_images_free(NULL);
 }
 
+/* The first-N readers: the same images and labels as the first N of a full read; records after
+ * N are ignored, but the file is still validated as a whole. */
+static void test_read_first_n(void **state)
+{
+    (void)state;
+    ntkb_images *all, *im;
+    write_cifar(tpath("five.bin"), 5, 2, 0);
+    assert_int_equal(ntkb_images_read_cifar10_file(tpath("five.bin"), &all), NTKB_OK);
+    assert_int_equal(ntkb_images_read_cifar10_file_n(tpath("five.bin"), 3, &im), NTKB_OK);
+    assert_int_equal(im->n, 3);
+    assert_true(im->channels == 3 && im->height == 32 && im->width == 32);
+    assert_memory_equal(im->pixels, all->pixels, 3 * 3072 * sizeof(double));
+    assert_memory_equal(im->labels, all->labels, 3 * sizeof(int));
+    ntkb_images_free(im);
+    for (size_t max = 0; max <= 6; max += 5) { /* 0: all; more than the file holds: all */
+        assert_int_equal(ntkb_images_read_cifar10_file_n(tpath("five.bin"), max, &im), NTKB_OK);
+        assert_int_equal(im->n, 5);
+        assert_memory_equal(im->pixels, all->pixels, 5 * 3072 * sizeof(double));
+        ntkb_images_free(im);
+    }
+    ntkb_images_free(all);
+    write_cifar(tpath("trunc5.bin"), 5, 0, 100); /* a partial record after the ones kept */
+    expect_error(ntkb_images_read_cifar10_file_n(tpath("trunc5.bin"), 2, &im), NTKB_EFORMAT,
+                 "100 bytes of record 5");
+    assert_null(im);
+    write_cifar(tpath("empty.bin"), 0, 0, 0);
+    expect_error(ntkb_images_read_cifar10_file_n(tpath("empty.bin"), 2, &im), NTKB_EFORMAT,
+                 "empty");
+    write_cifar(tpath("label4.bin"), 5, 0, 0);
+    FILE *fp = fopen(tpath("label4.bin"), "r+b");
+    fseek(fp, 4 * 3073, SEEK_SET);
+    fputc(12, fp);
+    fclose(fp);
+    assert_int_equal(ntkb_images_read_cifar10_file_n(tpath("label4.bin"), 4, &im), NTKB_OK);
+    ntkb_images_free(im); /* record 4 is not read */
+    expect_error(ntkb_images_read_cifar10_file_n(tpath("label4.bin"), 5, &im), NTKB_EFORMAT,
+                 "record 4 (byte 12292): label 12");
+    expect_error(ntkb_images_read_cifar10_file_n(tpath("missing.bin"), 1, &im), NTKB_ENOTFOUND,
+                 "missing.bin");
+
+    const char *ip = tpath("i.idx"), *lp = tpath("l.idx");
+    for (int gz = 0; gz <= 1; gz++) {
+        write_idx(ip, lp, 5, 3, 4, gz, 0x0803, 5, 0);
+        assert_int_equal(ntkb_images_read_idx(ip, lp, &all), NTKB_OK);
+        assert_int_equal(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_OK);
+        assert_int_equal(im->n, 2);
+        assert_true(im->channels == 1 && im->height == 3 && im->width == 4);
+        assert_memory_equal(im->pixels, all->pixels, 2 * 12 * sizeof(double));
+        assert_memory_equal(im->labels, all->labels, 2 * sizeof(int));
+        ntkb_images_free(im);
+        assert_int_equal(ntkb_images_read_idx_n(ip, NULL, 2, &im), NTKB_OK); /* no label file */
+        assert_memory_equal(im->pixels, all->pixels, 2 * 12 * sizeof(double));
+        assert_true(im->labels[0] == -1 && im->labels[1] == -1);
+        ntkb_images_free(im);
+        assert_int_equal(ntkb_images_read_idx_n(ip, lp, 9, &im), NTKB_OK);
+        assert_int_equal(im->n, 5);
+        assert_memory_equal(im->pixels, all->pixels, 5 * 12 * sizeof(double));
+        ntkb_images_free(im);
+        ntkb_images_free(all);
+    }
+    /* Bad files fail as for a full read, even when the fault lies after the images kept. */
+    write_idx(ip, lp, 5, 3, 4, 1, 0x0802, 5, 0);
+    expect_error(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_EFORMAT, "wrong IDX magic number");
+    write_idx(ip, lp, 5, 3, 4, 1, 0x0803, 5, -3);
+    expect_error(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_EFORMAT,
+                 "truncated: expected 5 images");
+    expect_error(ntkb_images_read_idx_n(ip, NULL, 2, &im), NTKB_EFORMAT, "truncated");
+    write_idx(ip, lp, 5, 3, 4, 0, 0x0803, 5, 2);
+    expect_error(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_EFORMAT, "trailing data");
+    write_idx(ip, lp, 5, 3, 4, 1, 0x0803, 4, 0);
+    expect_error(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_EFORMAT, "4 labels for 5 images");
+    assert_int_equal(ntkb_images_read_idx_n(ip, NULL, 2, &im), NTKB_OK); /* labels not read */
+    ntkb_images_free(im);
+    write_idx(ip, lp, 5, 3, 4, 1, 0x0803, 5, 0);
+    gzFile g = gzopen(lp, "wbT"); /* a label file whose header says 5 but holds 4 */
+    const unsigned char lh[12] = {0, 0, 8, 1, 0, 0, 0, 5, 0, 1, 2, 3};
+    gzwrite(g, lh, sizeof lh);
+    gzclose(g);
+    expect_error(ntkb_images_read_idx_n(ip, lp, 2, &im), NTKB_EFORMAT, "truncated: expected 5 label");
+    assert_null(im);
+    expect_error(ntkb_images_read_idx_n(tpath("none.idx"), lp, 2, &im), NTKB_ENOTFOUND, "none.idx");
+
+    const char *dir = "/usr/share/datasets/fashion-mnist";
+    char fi[600], fl[600];
+    snprintf(fi, sizeof fi, "%s/t10k-images-idx3-ubyte.gz", dir);
+    snprintf(fl, sizeof fl, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    if (access(fi, R_OK) != 0)
+        return;
+    assert_int_equal(ntkb_images_load_fashion_mnist(dir, 0, &all), NTKB_OK);
+    assert_int_equal(ntkb_images_read_idx_n(fi, fl, 100, &im), NTKB_OK);
+    assert_int_equal(im->n, 100);
+    assert_memory_equal(im->pixels, all->pixels, 100 * 784 * sizeof(double));
+    assert_memory_equal(im->labels, all->labels, 100 * sizeof(int));
+    ntkb_images_free(im);
+    ntkb_images_free(all);
+}
+
+static void test_downsample(void **state)
+{
+    (void)state;
+    ntkb_images *im = ntkb_images_alloc(2, 3, 4, 6), *small;
+    for (size_t i = 0; i < 2 * 3 * 4 * 6; i++)
+        im->pixels[i] = 0.75; /* constant: every block mean is the constant, exactly */
+    im->labels[0] = 4;
+    im->labels[1] = 9;
+    assert_int_equal(ntkb_images_downsample(im, 2, &small), NTKB_OK);
+    assert_true(small->n == 2 && small->channels == 3 && small->height == 2 && small->width == 3);
+    for (size_t i = 0; i < 2 * 3 * 2 * 3; i++)
+        assert_true(small->pixels[i] == 0.75);
+    assert_true(small->labels[0] == 4 && small->labels[1] == 9);
+    ntkb_images_free(small);
+    for (size_t i = 0; i < 2 * 3 * 4 * 6; i++)
+        im->pixels[i] = (double)((i * 37) % 101);
+    assert_int_equal(ntkb_images_downsample(im, 2, &small), NTKB_OK);
+    const double *p = im->pixels + (1 * 3 + 2) * 24; /* image 1, channel 2 */
+    /* output (1, 1) of a 2×3 plane is the block of rows 2..3, columns 2..3 of the 4×6 input */
+    assert_close(small->pixels[(1 * 3 + 2) * 6 + 4], (p[14] + p[15] + p[20] + p[21]) / 4, 1e-15);
+    ntkb_images_free(small);
+    assert_int_equal(ntkb_images_downsample(im, 1, &small), NTKB_OK); /* factor 1 copies */
+    assert_memory_equal(small->pixels, im->pixels, 2 * 72 * sizeof(double));
+    ntkb_images_free(small);
+    expect_error(ntkb_images_downsample(im, 3, &small), NTKB_EINVAL, "does not divide 4x6");
+    assert_null(small);
+    expect_error(ntkb_images_downsample(im, 4, &small), NTKB_EINVAL, "does not divide");
+    expect_error(ntkb_images_downsample(im, 0, &small), NTKB_EINVAL, "factor 0");
+    ntkb_images_free(im);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cifar_file),   cmocka_unit_test(test_cifar_dir),
         cmocka_unit_test(test_idx),          cmocka_unit_test(test_fashion_mnist),
         cmocka_unit_test(test_select_and_preprocess),
+        cmocka_unit_test(test_read_first_n), cmocka_unit_test(test_downsample),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 
 #include "core/status.h"
 #include "fibers/report.h"
+#include "lantk/images.h"
 #include "ntkb_config.h"
 
 static void usage(FILE *out)
@@ -107,7 +108,8 @@ static int parse_args(int argc, char **argv, ntkb_fibers_run *o)
     return bad ? 1 : 0;
 }
 
-static ntkb_status load_dataset(const ntkb_fibers_run *o, int cifar, ntkb_fibers_images *set)
+/* The first o->images images of the dataset (no labels needed), pixels scaled to [−1, 1]. */
+static ntkb_status load_dataset(const ntkb_fibers_run *o, int cifar, ntkb_images **set)
 {
     char path[4096];
     if (cifar)
@@ -115,19 +117,22 @@ static ntkb_status load_dataset(const ntkb_fibers_run *o, int cifar, ntkb_fibers
     else
         snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", o->fmnist_dir);
     fprintf(stderr, "bench_fibers: reading %zu images from %s\n", o->images, path);
-    return cifar ? ntkb_fibers_load_cifar10(path, o->images, set)
-                 : ntkb_fibers_load_idx(path, o->images, set);
+    ntkb_status st = cifar ? ntkb_images_read_cifar10_file_n(path, o->images, set)
+                           : ntkb_images_read_idx_n(path, NULL, o->images, set);
+    if (st == NTKB_OK)
+        ntkb_images_scale_pm1(*set);
+    return st;
 }
 
 /* The main table plus the three sweeps for one dataset. */
-static ntkb_status run_dataset(const ntkb_fibers_run *o, const ntkb_fibers_images *set,
+static ntkb_status run_dataset(const ntkb_fibers_run *o, const ntkb_images *set,
                                ntkb_fibers_result *r)
 {
     ntkb_status st;
-    r->shape = set->shape;
+    r->shape = ntkb_fibers_shape_of(set);
     r->n_images = set->n;
     fprintf(stderr, "bench_fibers: %s: %zu pairs at %zux%zux%zu\n", r->name, o->pairs,
-            set->shape.channels, set->shape.height, set->shape.width);
+            set->channels, set->height, set->width);
     const ntkb_fibers_kernel kern = {&o->net, NULL};
     if ((st = ntkb_fibers_study_pairs(&kern, set, &o->aug, o->pairs, o->seed, r->stats)))
         return st;
@@ -161,7 +166,7 @@ int main(int argc, char **argv)
         const char *name = cifar ? "cifar10" : "fashion-mnist";
         if (strcmp(o.dataset, "both") && strcmp(o.dataset, name))
             continue;
-        ntkb_fibers_images set;
+        ntkb_images *set = NULL;
         st = load_dataset(&o, cifar, &set);
         if (st == NTKB_ENOTFOUND && cifar && strcmp(o.dataset, "both") == 0) {
             fprintf(stderr, "bench_fibers: skipping CIFAR-10: %s (fetch it with "
@@ -174,8 +179,8 @@ int main(int argc, char **argv)
         if (st != NTKB_OK)
             break;
         res[nres].name = name;
-        st = run_dataset(&o, &set, &res[nres]);
-        ntkb_fibers_images_free(&set);
+        st = run_dataset(&o, set, &res[nres]);
+        ntkb_images_free(set);
         if (st == NTKB_OK)
             ntkb_fibers_print_table(stdout, &res[nres]);
         nres++;

@@ -23,7 +23,7 @@ static const double poster[NTKB_FIBERS_AUG_COUNT][4] = {
     {0.994879, 0.015, 0.189625, 0.149},  /* ∇ₓΘ (ground truth) */
 };
 
-ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_images *set,
                                         ntkb_fibers_result *r)
 {
     static const size_t factors[] = {1, 2, 4, 7, 8};
@@ -31,18 +31,18 @@ ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_f
     r->n_dim = 0;
     for (size_t f = 0; f < sizeof factors / sizeof *factors; f++) {
         size_t k = factors[f];
-        if (set->shape.height % k || set->shape.width % k || set->shape.height / k < 4)
+        if (set->height % k || set->width % k || set->height / k < 4)
             continue;
-        ntkb_fibers_images small;
-        ntkb_status st = ntkb_fibers_images_downsample(set, k, &small);
+        ntkb_images *small;
+        ntkb_status st = ntkb_images_downsample(set, k, &small);
         if (st != NTKB_OK)
             return st;
         fprintf(stderr, "bench_fibers: %s: dimension sweep at %zux%zu\n", r->name,
-                small.shape.height, small.shape.width);
-        r->dim_shape[r->n_dim] = small.shape;
-        st = ntkb_fibers_study_pairs(&kern, &small, &run->aug, run->pairs, run->seed,
+                small->height, small->width);
+        r->dim_shape[r->n_dim] = ntkb_fibers_shape_of(small);
+        st = ntkb_fibers_study_pairs(&kern, small, &run->aug, run->pairs, run->seed,
                                      r->dim[r->n_dim]);
-        ntkb_fibers_images_free(&small);
+        ntkb_images_free(small);
         if (st != NTKB_OK)
             return st;
         r->n_dim++;
@@ -50,7 +50,7 @@ ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_f
     return NTKB_OK;
 }
 
-ntkb_status ntkb_fibers_sweep_noise(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_noise(const ntkb_fibers_run *run, const ntkb_images *set,
                                     ntkb_fibers_result *r)
 {
     static const double eps[] = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0};
@@ -70,7 +70,7 @@ ntkb_status ntkb_fibers_sweep_noise(const ntkb_fibers_run *run, const ntkb_fiber
     return NTKB_OK;
 }
 
-ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_images *set,
                                     ntkb_fibers_result *r)
 {
     const ntkb_fibers_kernel kern = {&run->net, NULL};
@@ -82,9 +82,9 @@ ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_fiber
 }
 
 ntkb_status ntkb_fibers_compare_empirical(const ntkb_fibers_run *run,
-                                          const ntkb_fibers_images *set, ntkb_fibers_result *r)
+                                          const ntkb_images *set, ntkb_fibers_result *r)
 {
-    size_t n0 = set->shape.channels * set->shape.height * set->shape.width;
+    size_t n0 = ntkb_images_size(set);
     ntkb_fibers_mlp *mlp;
     ntkb_status st = ntkb_fibers_mlp_alloc(n0, run->width, run->net.bias, run->seed ^ 0xE3u, &mlp);
     if (st != NTKB_OK)

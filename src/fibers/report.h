@@ -55,18 +55,18 @@ typedef struct {
 /* Deviation against input dimension: the images area-downsampled by every factor in {1, 2, 4, 7, 8}
  * that divides H and leaves ≥ 4 pixels a side; run->pairs pairs each.  Fills r->n_dim, dim_shape, dim.
  * Returns NTKB_OK or a study/allocation error.  Time complexity: O(sweep · pairs · n₀). */
-ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_images *set,
                                         ntkb_fibers_result *r);
 
 /* Deviation against the noise rms ε ∈ {0.001, 0.003, …, 1} (run->pairs pairs each).  Fills r->n_noise,
  * noise_rms, noise.  Returns NTKB_OK or a study error.  Time complexity: O(7 · pairs · n₀). */
-ntkb_status ntkb_fibers_sweep_noise(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_noise(const ntkb_fibers_run *run, const ntkb_images *set,
                                     ntkb_fibers_result *r);
 
 /* Relative change of Θ(z, X), |X| = NTKB_FIBERS_COUNT_M, against the number of augmented points, over
  * max(20, pairs/5) references.  Fills count_refs, count_mean, count_std.
  * Time complexity: O(refs · m · n₀). */
-ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_images *set,
                                     ntkb_fibers_result *r);
 
 /* The main measurement with the empirical NTK of a width-run->width two-layer GeLU network (bias
@@ -74,7 +74,7 @@ ntkb_status ntkb_fibers_sweep_count(const ntkb_fibers_run *run, const ntkb_fiber
  * same min(pairs, 500) pairs.  Fills emp_pairs, emp, emp_inf.  Returns NTKB_OK or a study error.
  * Time complexity: O(pairs · width · n₀). */
 ntkb_status ntkb_fibers_compare_empirical(const ntkb_fibers_run *run,
-                                          const ntkb_fibers_images *set, ntkb_fibers_result *r);
+                                          const ntkb_images *set, ntkb_fibers_result *r);
 
 /* Prints one dataset's table (ours beside the poster's) as plain text.  Time complexity: O(1). */
 void ntkb_fibers_print_table(FILE *out, const ntkb_fibers_result *r);

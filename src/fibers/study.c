@@ -57,6 +57,17 @@ static size_t draw_other(ntkb_fibers_rng *rng, size_t n, const size_t *avoid, si
     }
 }
 
+/* Image i of `set` (no check). */
+static const double *image_at(const ntkb_images *set, size_t i)
+{
+    return set->pixels + i * ntkb_images_size(set);
+}
+
+ntkb_fibers_shape ntkb_fibers_shape_of(const ntkb_images *set)
+{
+    return (ntkb_fibers_shape){set->channels, set->height, set->width};
+}
+
 ntkb_status ntkb_fibers_kernel_eval(const ntkb_fibers_kernel *k, const double *z, const double *x,
                                     size_t n0, double *theta, double *grad)
 {
@@ -73,16 +84,17 @@ ntkb_status ntkb_fibers_kernel_eval(const ntkb_fibers_kernel *k, const double *z
 }
 
 /* One augmentation of x: fills xh, returns alignment and deviation and the displacement rms. */
-static ntkb_status measure_one(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+static ntkb_status measure_one(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                const ntkb_fibers_aug_params *params, ntkb_fibers_aug aug,
                                const double *z, const double *x, const double *other,
                                const double *g, double theta, uint64_t seed, double *xh,
                                double *align, double *dev, double *disp)
 {
-    size_t n0 = set->shape.channels * set->shape.height * set->shape.width;
+    size_t n0 = ntkb_images_size(set);
+    const ntkb_fibers_shape shape = ntkb_fibers_shape_of(set);
     ntkb_fibers_rng rng;
     ntkb_fibers_rng_seed(&rng, seed);
-    ntkb_status st = ntkb_fibers_augment(aug, &set->shape, params, x, other, g, &rng, xh);
+    ntkb_status st = ntkb_fibers_augment(aug, &shape, params, x, other, g, &rng, xh);
     if (st != NTKB_OK)
         return st;
     double th, dd = 0, dg = 0;
@@ -103,7 +115,7 @@ static ntkb_status measure_one(const ntkb_fibers_kernel *k, const ntkb_fibers_im
     return NTKB_OK;
 }
 
-static ntkb_status check_args(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+static ntkb_status check_args(const ntkb_fibers_kernel *k, const ntkb_images *set,
                               const ntkb_fibers_aug_params *params, size_t need)
 {
     if (!set || !params || !set->pixels)
@@ -115,7 +127,7 @@ static ntkb_status check_args(const ntkb_fibers_kernel *k, const ntkb_fibers_ima
     return k->mlp ? NTKB_OK : ntkb_fibers_net_check(k->net);
 }
 
-ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                     const ntkb_fibers_aug_params *params, size_t n_pairs,
                                     uint64_t seed, ntkb_fibers_stat *stats)
 {
@@ -124,7 +136,7 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibe
         return st;
     if (!stats || n_pairs == 0)
         return ntkb_error(NTKB_EINVAL, "study: no output or zero pairs");
-    size_t n0 = set->shape.channels * set->shape.height * set->shape.width;
+    size_t n0 = ntkb_images_size(set);
     double *g = malloc((2 * n0 + n_pairs * NTKB_FIBERS_AUG_COUNT) * sizeof(double));
     if (!g)
         return ntkb_error(NTKB_ENOMEM, "study: out of memory");
@@ -138,14 +150,14 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibe
         idx[0] = ntkb_fibers_rng_index(&rng, set->n);    /* x */
         idx[1] = draw_other(&rng, set->n, idx, 1);        /* z */
         idx[2] = draw_other(&rng, set->n, idx, 2);        /* mixup partner */
-        const double *x = ntkb_fibers_image(set, idx[0]), *z = ntkb_fibers_image(set, idx[1]);
+        const double *x = image_at(set, idx[0]), *z = image_at(set, idx[1]);
         double theta;
         if ((st = ntkb_fibers_kernel_eval(k, z, x, n0, &theta, g)) != NTKB_OK)
             break;
         for (int a = 0; a < NTKB_FIBERS_AUG_COUNT && st == NTKB_OK; a++) {
             double align, dev, disp;
             st = measure_one(k, set, params, (ntkb_fibers_aug)a, z, x,
-                             ntkb_fibers_image(set, idx[2]), g, theta,
+                             image_at(set, idx[2]), g, theta,
                              sub_seed(seed, p + 1, (uint64_t)a + 1), xh, &align, &dev, &disp);
             acc_add(&al[a], align);
             acc_add(&dv[a], dev);
@@ -162,27 +174,27 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibe
 }
 
 /* For one reference: Θ(z, x_i) (theta) and, per augmentation, the squared changes (sq, aug-major). */
-static ntkb_status count_reference(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+static ntkb_status count_reference(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                    const ntkb_fibers_aug_params *params, size_t m, uint64_t seed,
                                    size_t *idx, double *theta, double *sq, double *buf)
 {
-    size_t n0 = set->shape.channels * set->shape.height * set->shape.width;
+    size_t n0 = ntkb_images_size(set);
     double *g = buf, *xh = buf + n0;
     ntkb_fibers_rng rng;
     ntkb_fibers_rng_seed(&rng, seed);
     for (size_t i = 0; i < m + 1; i++) /* idx[0] = z, idx[1..m] = training set */
         idx[i] = draw_other(&rng, set->n, idx, i);
-    const double *z = ntkb_fibers_image(set, idx[0]);
+    const double *z = image_at(set, idx[0]);
     ntkb_status st = NTKB_OK;
     for (size_t i = 0; i < m && st == NTKB_OK; i++) {
-        const double *x = ntkb_fibers_image(set, idx[1 + i]);
+        const double *x = image_at(set, idx[1 + i]);
         idx[m + 1] = draw_other(&rng, set->n, idx, m + 1); /* mixup partner outside z and X */
         if ((st = ntkb_fibers_kernel_eval(k, z, x, n0, &theta[i], g)) != NTKB_OK)
             break;
         for (int a = 0; a < NTKB_FIBERS_AUG_COUNT && st == NTKB_OK; a++) {
             double align, dev, disp;
             st = measure_one(k, set, params, (ntkb_fibers_aug)a, z, x,
-                             ntkb_fibers_image(set, idx[m + 1]), g, theta[i],
+                             image_at(set, idx[m + 1]), g, theta[i],
                              sub_seed(seed, i + 1, (uint64_t)a + 1), xh, &align, &dev, &disp);
             sq[(size_t)a * m + i] = dev * theta[i] * dev * theta[i];
         }
@@ -190,7 +202,7 @@ static ntkb_status count_reference(const ntkb_fibers_kernel *k, const ntkb_fiber
     return st;
 }
 
-ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                     const ntkb_fibers_aug_params *params, size_t m, size_t n_refs,
                                     uint64_t seed, double *mean, double *std)
 {
@@ -199,7 +211,7 @@ ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_fibe
         return st;
     if (!mean || !std || m == 0 || n_refs == 0)
         return ntkb_error(NTKB_EINVAL, "study_count: no output, m = 0 or no references");
-    size_t n0 = set->shape.channels * set->shape.height * set->shape.width;
+    size_t n0 = ntkb_images_size(set);
     size_t cols = m + 1, cells = (size_t)NTKB_FIBERS_AUG_COUNT * cols;
     size_t *idx = malloc((m + 2) * sizeof *idx);
     double *work = malloc((2 * n0 + m + (size_t)NTKB_FIBERS_AUG_COUNT * m) * sizeof(double));

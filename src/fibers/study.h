@@ -8,6 +8,9 @@
  * Reproducibility: pair p uses its own generator seeded from (seed, p), and every augmentation of
  * that pair its own generator seeded from (seed, p, aug), so all augmentations see the same pairs and
  * a result does not depend on which other measurements ran.
+ *
+ * Images are an ntkb_images set (src/lantk/images.h) whose pixels the caller has scaled to [−1, 1]
+ * (ntkb_images_scale_pm1: (p/255 − 0.5)/0.5, ALGORITHMS.md P7); labels are not used.
  */
 #ifndef NTKB_FIBERS_STUDY_H
 #define NTKB_FIBERS_STUDY_H
@@ -18,8 +21,8 @@
 #include "core/status.h"
 #include "fibers/augment.h"
 #include "fibers/empirical.h"
-#include "fibers/imageset.h"
 #include "fibers/ntkgrad.h"
+#include "lantk/images.h"
 
 /* The kernel under study: the infinite-width FC NTK (mlp == NULL) or the empirical NTK of a finite
  * two-layer GeLU network (mlp != NULL; its n0 must equal the images' C·H·W).  Both borrowed. */
@@ -27,6 +30,10 @@ typedef struct {
     const ntkb_fibers_net *net;
     const ntkb_fibers_mlp *mlp;
 } ntkb_fibers_kernel;
+
+/* The shape {channels, height, width} of the images of `set`, as the augmentations take it.
+ * Time complexity: O(1). */
+ntkb_fibers_shape ntkb_fibers_shape_of(const ntkb_images *set);
 
 /* Θ(z, x) and, when grad is not NULL, ∇ₓΘ(z, x) for either kernel.  Returns as the underlying
  * ntkb_fibers_ntk_grad / ntkb_fibers_mlp_ntk, or NTKB_EINVAL on a dimension mismatch.
@@ -49,7 +56,7 @@ typedef struct {
  *   stats        out: caller-owned array of NTKB_FIBERS_AUG_COUNT entries, indexed by ntkb_fibers_aug
  * Returns NTKB_OK, NTKB_EINVAL, NTKB_ENOMEM or NTKB_ENUMERIC (propagated from the NTK/augmentations).
  * Time complexity: O(n_pairs · NTKB_FIBERS_AUG_COUNT · cost of one kernel evaluation). */
-ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                     const ntkb_fibers_aug_params *params, size_t n_pairs,
                                     uint64_t seed, ntkb_fibers_stat *stats);
 
@@ -61,7 +68,7 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_fibe
  *              (std has ddof = 1 over the references; 0 when n_refs = 1)
  * Needs set->n ≥ m + 2.  Returns as ntkb_fibers_study_pairs.
  * Time complexity: O(n_refs · m · NTKB_FIBERS_AUG_COUNT · (n₀ + L)). */
-ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_fibers_images *set,
+ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                     const ntkb_fibers_aug_params *params, size_t m, size_t n_refs,
                                     uint64_t seed, double *mean, double *std);
 

@@ -42,6 +42,11 @@ size_t ntkb_images_size(const ntkb_images *im)
 
 ntkb_status ntkb_images_read_cifar10_file(const char *path, ntkb_images **out)
 {
+    return ntkb_images_read_cifar10_file_n(path, 0, out);
+}
+
+ntkb_status ntkb_images_read_cifar10_file_n(const char *path, size_t max_images, ntkb_images **out)
+{
     *out = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -73,13 +78,15 @@ ntkb_status ntkb_images_read_cifar10_file(const char *path, ntkb_images **out)
                         path, n);
         goto done;
     }
-    buf = malloc((size_t)size);
+    if (max_images && max_images < n)
+        n = max_images; /* the records after these are whole (checked above) and not read */
+    buf = malloc(n * NTKB_CIFAR10_RECORD);
     im = ntkb_images_alloc(n, 3, 32, 32);
     if (!buf || !im) {
         st = ntkb_error(NTKB_ENOMEM, "%s: out of memory", path);
         goto done;
     }
-    if (fread(buf, 1, (size_t)size, fp) != (size_t)size) {
+    if (fread(buf, 1, n * NTKB_CIFAR10_RECORD, fp) != n * NTKB_CIFAR10_RECORD) {
         st = ntkb_error(NTKB_EIO, "%s: read error", path);
         goto done;
     }
@@ -219,6 +226,20 @@ static ntkb_status idx_open(const char *path, unsigned magic, size_t ndim, size_
     return NTKB_OK;
 }
 
+/* Reads and discards exactly `len` bytes (the records after the ones kept), in fixed-size chunks;
+ * NTKB_EFORMAT "truncated" on a short read. */
+static ntkb_status gz_skip(gzFile gz, const char *path, size_t len, const char *what)
+{
+    unsigned char scratch[65536];
+    ntkb_status st = NTKB_OK;
+    while (st == NTKB_OK && len > 0) {
+        size_t chunk = len < sizeof scratch ? len : sizeof scratch;
+        st = gz_exact(gz, path, scratch, chunk, what);
+        len -= chunk;
+    }
+    return st;
+}
+
 /* After the data: any further byte is an error (a wrong size in the header). */
 static ntkb_status idx_end(gzFile gz, const char *path)
 {
@@ -232,39 +253,50 @@ static ntkb_status idx_end(gzFile gz, const char *path)
 ntkb_status ntkb_images_read_idx(const char *images_path, const char *labels_path,
                                  ntkb_images **out)
 {
+    return ntkb_images_read_idx_n(images_path, labels_path, 0, out);
+}
+
+ntkb_status ntkb_images_read_idx_n(const char *images_path, const char *labels_path,
+                                   size_t max_images, ntkb_images **out)
+{
     *out = NULL;
     size_t di[3], dl[1];
     gzFile gi = NULL, gl = NULL;
     unsigned char *buf = NULL;
     ntkb_images *im = NULL;
     ntkb_status st = idx_open(images_path, 0x00000803u, 3, di, &gi);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && labels_path)
         st = idx_open(labels_path, 0x00000801u, 1, dl, &gl);
-    if (st == NTKB_OK && dl[0] != di[0])
+    if (st == NTKB_OK && labels_path && dl[0] != di[0])
         st = ntkb_error(NTKB_EFORMAT, "%s: %zu labels for %zu images in %s", labels_path, dl[0],
                         di[0], images_path);
     if (st != NTKB_OK)
         goto done;
-    size_t n = di[0], P = di[1] * di[2];
-    buf = malloc(n * P);
-    im = ntkb_images_alloc(n, 1, di[1], di[2]);
+    /* n: the header's count (the whole file is checked against it); k: the images kept. */
+    size_t n = di[0], P = di[1] * di[2], k = (max_images && max_images < n) ? max_images : n;
+    buf = malloc(k * P);
+    im = ntkb_images_alloc(k, 1, di[1], di[2]);
     if (!buf || !im) {
-        st = ntkb_error(NTKB_ENOMEM, "%s: out of memory for %zu images", images_path, n);
+        st = ntkb_error(NTKB_ENOMEM, "%s: out of memory for %zu images", images_path, k);
         goto done;
     }
     char what[96];
     snprintf(what, sizeof what, "%zu images of %zu×%zu bytes", n, di[1], di[2]);
-    if ((st = gz_exact(gi, images_path, buf, n * P, what)) != NTKB_OK ||
+    if ((st = gz_exact(gi, images_path, buf, k * P, what)) != NTKB_OK ||
+        (st = gz_skip(gi, images_path, (n - k) * P, what)) != NTKB_OK ||
         (st = idx_end(gi, images_path)) != NTKB_OK)
         goto done;
-    for (size_t i = 0; i < n * P; i++)
+    for (size_t i = 0; i < k * P; i++)
         im->pixels[i] = buf[i];
-    snprintf(what, sizeof what, "%zu label bytes", n);
-    if ((st = gz_exact(gl, labels_path, buf, n, what)) != NTKB_OK ||
-        (st = idx_end(gl, labels_path)) != NTKB_OK)
-        goto done;
-    for (size_t i = 0; i < n; i++)
-        im->labels[i] = buf[i];
+    if (labels_path) {
+        snprintf(what, sizeof what, "%zu label bytes", n);
+        if ((st = gz_exact(gl, labels_path, buf, k, what)) != NTKB_OK ||
+            (st = gz_skip(gl, labels_path, n - k, what)) != NTKB_OK ||
+            (st = idx_end(gl, labels_path)) != NTKB_OK)
+            goto done;
+    }
+    for (size_t i = 0; i < k; i++)
+        im->labels[i] = labels_path ? buf[i] : -1; /* −1: unlabelled */
 done:
     if (gi)
         gzclose(gi);
@@ -345,6 +377,37 @@ void ntkb_images_scale_pm1(ntkb_images *im)
     size_t len = im->n * ntkb_images_size(im);
     for (size_t i = 0; i < len; i++)
         im->pixels[i] = (im->pixels[i] / 255.0 - 0.5) / 0.5;
+}
+
+ntkb_status ntkb_images_downsample(const ntkb_images *in, size_t factor, ntkb_images **out)
+{
+    if (out)
+        *out = NULL;
+    if (!in || !out || factor == 0 || in->height % factor || in->width % factor)
+        return ntkb_error(NTKB_EINVAL, "downsample: factor %zu does not divide %zux%zu", factor,
+                          in ? in->height : 0, in ? in->width : 0);
+    const size_t C = in->channels, Hi = in->height, Wi = in->width;
+    const size_t H = Hi / factor, W = Wi / factor;
+    ntkb_images *im = ntkb_images_alloc(in->n, C, H, W);
+    if (!im)
+        return ntkb_error(NTKB_ENOMEM, "downsample: out of memory for %zu images", in->n);
+    const double inv = 1.0 / (double)(factor * factor);
+    for (size_t p = 0; p < in->n * C; p++) { /* one channel plane of one image */
+        const double *s = in->pixels + p * Hi * Wi;
+        double *d = im->pixels + p * H * W;
+        for (size_t i = 0; i < H; i++)
+            for (size_t j = 0; j < W; j++) {
+                double acc = 0;
+                for (size_t a = 0; a < factor; a++)
+                    for (size_t b = 0; b < factor; b++)
+                        acc += s[(i * factor + a) * Wi + j * factor + b];
+                d[i * W + j] = acc * inv;
+            }
+    }
+    if (in->n)
+        memcpy(im->labels, in->labels, in->n * sizeof *im->labels);
+    *out = im;
+    return NTKB_OK;
 }
 
 ntkb_status ntkb_images_standardize(ntkb_images *train, ntkb_images **others, size_t n_others,

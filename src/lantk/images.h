@@ -37,6 +37,14 @@ size_t ntkb_images_size(const ntkb_images *im);
  * *out is owned by the caller.  Time complexity: O(file size). */
 ntkb_status ntkb_images_read_cifar10_file(const char *path, ntkb_images **out);
 
+/* As ntkb_images_read_cifar10_file (which is this with max_images = 0), but stores only the first
+ * `max_images` records (0: all; more than the file holds: all).  The file is still checked as a
+ * whole from its size (empty, a truncated last record, more than 10,000 records: NTKB_EFORMAT),
+ * so trailing whole records after the first max_images are expected and ignored; only the labels
+ * of the records read are checked.  Returns and ownership as ntkb_images_read_cifar10_file.
+ * Time complexity: O(min(max_images, records) · 3073) time and memory. */
+ntkb_status ntkb_images_read_cifar10_file_n(const char *path, size_t max_images, ntkb_images **out);
+
 /* Reads a CIFAR-10 split from `dir`: train = data_batch_1..5, test = test_batch, concatenated
  * in that order.  Each batch is found as "<batch>.bin" (official) or "<batch>.<anything>.bin"
  * (e.g. the mirror's data_batch_1.first4000.bin).  counts (5 entries for train, 1 for test;
@@ -52,6 +60,21 @@ ntkb_status ntkb_images_load_cifar10(const char *dir, int train, ntkb_images **o
 ntkb_status ntkb_images_read_idx(const char *images_path, const char *labels_path,
                                  ntkb_images **out);
 
+/* As ntkb_images_read_idx (which is this with max_images = 0), but stores only the first
+ * `max_images` images and labels (0: all; more than the header's count: all).
+ *   images_path  IDX3 image file, plain or gzip'd
+ *   labels_path  its IDX1 label file, or NULL for none: every label is then −1 and no label file
+ *                is read or checked
+ *   max_images   how many images to keep (0: all)
+ *   out          out: the set (n = min(max_images, count)), owned by the caller; NULL on error
+ * The rest of each file is streamed (not stored) so that it is still validated as a whole: a file
+ * shorter than its header's count is NTKB_EFORMAT "truncated", bytes after it "trailing data";
+ * the records between max_images and the count are expected and not an error.  Other codes as
+ * ntkb_images_read_idx.  Time complexity: O(file size) time, O(min(max_images, count)·rows·cols)
+ * memory. */
+ntkb_status ntkb_images_read_idx_n(const char *images_path, const char *labels_path,
+                                   size_t max_images, ntkb_images **out);
+
 /* Fashion-MNIST from `dir` (NULL: /usr/share/datasets/fashion-mnist, Debian's
  * dataset-fashion-mnist): train-* or t10k-*-idx?-ubyte[.gz].  Codes as ntkb_images_read_idx. */
 ntkb_status ntkb_images_load_fashion_mnist(const char *dir, int train, ntkb_images **out);
@@ -66,6 +89,16 @@ ntkb_status ntkb_images_select_pair(const ntkb_images *src, int neg, int pos,
 /* LANTK (§4.3): ToTensor then Normalize(0.5, 0.5): p ← (p/255 − 0.5)/0.5 ∈ [−1, 1].
  * Time complexity: O(size). */
 void ntkb_images_scale_pm1(ntkb_images *im);
+
+/* Area-averages every image by an integer `factor`: output pixel (i, j) of each channel is the
+ * mean of the factor×factor input block at (i·factor, j·factor) (summed row by row, then times
+ * 1/factor²).  Labels are copied; factor 1 copies.
+ *   in      the set (borrowed; any pixel scale)
+ *   factor  ≥ 1, must divide both height and width
+ *   out     out: n × channels × height/factor × width/factor, owned by the caller; NULL on error
+ * Returns NTKB_OK, NTKB_EINVAL (NULL argument, factor 0 or not dividing height and width) or
+ * NTKB_ENOMEM.  Time complexity: O(n·channels·height·width). */
+ntkb_status ntkb_images_downsample(const ntkb_images *in, size_t factor, ntkb_images **out);
 
 /* Arora (§4.2): p/255, then per-channel standardisation with the mean and (population) std of
  * `train` over all its pixels, applied to train and to each of `others` (NULL entries skipped).
