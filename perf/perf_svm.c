@@ -1,0 +1,86 @@
+/* Speed of the paper-protocol SVM grid (src/eval/protocol.h) on one Gram.
+ * usage: perf_svm [DATASET=COLLAB] [STRIDE=10] [THREADS=2] [GRAM.npy]
+ * Evaluates the GNTK search grid — 120 C values in logspace(-2, 4), scaled and cosine Gram,
+ * the dataset's 10 fixed folds: 2,400 LIBSVM fits — restricted to every STRIDE-th C value
+ * (STRIDE = 1: the whole grid), on GRAM.npy or, without it, on the WL subtree Gram (H = 5)
+ * computed here.  Prints a CSV line with the measured time and the whole-grid extrapolation
+ * (measured × 120 / evaluated C values; the strided C values span the grid evenly, so they
+ * sample the slow large-C solves in proportion).  Target (issue 4): COLLAB ≤ 15 min. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/gram.h"
+#include "core/status.h"
+#include "eval/protocol.h"
+#include "gntk/graphset.h"
+#include "gntk/wl.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(void)
+{
+    fprintf(stderr, "perf_svm: %s\n", ntkb_last_error());
+    return 3;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dataset = argc > 1 ? argv[1] : "COLLAB";
+    size_t stride = argc > 2 ? strtoul(argv[2], NULL, 10) : 10;
+    int threads = argc > 3 ? atoi(argv[3]) : 2;
+    const char *gram_path = argc > 4 ? argv[4] : NULL;
+    if (stride < 1 || stride > 120)
+        stride = 10;
+    ntkb_init_error_handlers();
+    ntkb_graphset *gs = NULL;
+    ntkb_folds *folds = NULL;
+    ntkb_gram *g = NULL;
+    char dir[4096];
+    if (ntkb_graphset_load(dataset, NULL, NTKB_TAGS_AUTO, &gs) ||
+        ntkb_dataset_dir(dataset, NULL, dir, sizeof dir) ||
+        ntkb_folds_read(dir, 10, gs->n_graphs, &folds))
+        return fail();
+    if (gram_path) {
+        if (ntkb_gram_load_npy(gram_path, &g))
+            return fail();
+    } else {
+        ntkb_gram *out[6];
+        uint8_t want[6] = {0, 0, 0, 0, 0, 1};
+        if (ntkb_wl_grams(gs, 5, NTKB_WL_INIT_TAGS, want, threads, out, NULL))
+            return fail();
+        g = out[5];
+    }
+    double C[120];
+    size_t n_C = 0;
+    for (size_t k = stride / 2; k < 120; k += stride)
+        C[n_C++] = ntkb_protocol_default_C(k, 120);
+    ntkb_protocol_opts o = ntkb_protocol_opts_default();
+    o.C = C;
+    o.n_C = n_C;
+    o.threads = threads;
+    o.progress = 1;
+    ntkb_protocol *p = NULL;
+    ntkb_protocol_result r;
+    double t0 = now();
+    if (ntkb_protocol_alloc(gs->n_graphs, gs->label, folds->n_folds, folds->train, folds->n_train,
+                            folds->test, folds->n_test, &o, &p) ||
+        ntkb_protocol_add(p, gram_path ? gram_path : "wl-h5", g->data) ||
+        ntkb_protocol_paper(p, SIZE_MAX, 0, &r))
+        return fail();
+    double t = now() - t0;
+    printf("bench,dataset,threads,C_values,fits,seconds,extrapolated_full_grid_s,best_mean,best_C\n");
+    printf("svm_paper_grid,%s,%d,%zu,%zu,%.1f,%.1f,%.4f,%.6g\n", dataset, threads, n_C, r.n_fits,
+           t, t * 120.0 / (double)n_C, r.mean, r.best.C);
+    ntkb_protocol_free(p);
+    ntkb_gram_free(g);
+    ntkb_folds_free(folds);
+    ntkb_graphset_free(gs);
+    return 0;
+}

@@ -1,0 +1,532 @@
+#include "protocol.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eval/folds_util.h"
+#include "ntkb_config.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#if NTKB_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#define N_VARIANTS 3
+
+/* One list of item indices. */
+typedef struct {
+    size_t *idx;
+    size_t n;
+} index_list;
+
+struct ntkb_protocol {
+    size_t n;
+    int64_t *labels;
+    size_t n_folds, inner;
+    index_list *train, *test;          /* outer folds */
+    index_list *in_train, *in_test;    /* nested: [f · inner + j] */
+    ntkb_protocol_opts opts;
+    double *C;
+    size_t n_C;
+    size_t n_cand, cap_cand;
+    char **names;
+    /* correct counts: paper [((cand·3 + v)·n_C + c)·n_folds + f],
+     * inner [(((cand·3 + v)·n_C + c)·n_folds + f)·inner + j]; -1 = not computed */
+    int64_t *paper_ok, *inner_ok;
+    double seconds;
+    size_t n_fits;
+};
+
+ntkb_protocol_opts ntkb_protocol_opts_default(void)
+{
+    ntkb_protocol_opts o = {0};
+    o.variants = (1u << NTKB_SVM_SCALED) | (1u << NTKB_SVM_COSINE);
+    o.protocols = NTKB_PROTOCOL_PAPER;
+    o.inner_folds = 5;
+    o.seed = 20190513u;
+    o.svm = ntkb_svm_params_default();
+    return o;
+}
+
+double ntkb_protocol_default_C(size_t k, size_t n)
+{
+    if (n < 2)
+        return 1.0;
+    /* numpy.linspace(-2, 4, n): start + k·step, the last point exactly 4 */
+    double e = k + 1 == n ? 4.0 : -2.0 + (double)k * (6.0 / (double)(n - 1));
+    return pow(10.0, e);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void free_lists(index_list *l, size_t k)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < k; i++)
+        free(l[i].idx);
+    free(l);
+}
+
+void ntkb_protocol_free(ntkb_protocol *p)
+{
+    if (!p)
+        return;
+    free(p->labels);
+    free_lists(p->train, p->n_folds);
+    free_lists(p->test, p->n_folds);
+    free_lists(p->in_train, p->n_folds * p->inner);
+    free_lists(p->in_test, p->n_folds * p->inner);
+    free(p->C);
+    for (size_t k = 0; k < p->n_cand; k++)
+        free(p->names[k]);
+    free(p->names);
+    free(p->paper_ok);
+    free(p->inner_ok);
+    free(p);
+}
+
+static ntkb_status copy_list(index_list *dst, const size_t *src, size_t n, size_t n_items,
+                             const char *what, size_t f)
+{
+    if (n == 0 || !src)
+        return ntkb_error(NTKB_EINVAL, "protocol: %s fold %zu is empty", what, f + 1);
+    dst->idx = malloc(n * sizeof *dst->idx);
+    if (!dst->idx)
+        return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+    for (size_t t = 0; t < n; t++) {
+        if (src[t] >= n_items)
+            return ntkb_error(NTKB_EINVAL, "protocol: %s fold %zu: index %zu out of range (n=%zu)",
+                              what, f + 1, src[t], n_items);
+        dst->idx[t] = src[t];
+    }
+    dst->n = n;
+    return NTKB_OK;
+}
+
+/* Inner splits of every outer training set (nested protocol). */
+static ntkb_status make_inner(ntkb_protocol *p)
+{
+    const size_t k = p->inner;
+    p->in_train = calloc(p->n_folds * k, sizeof *p->in_train);
+    p->in_test = calloc(p->n_folds * k, sizeof *p->in_test);
+    if (!p->in_train || !p->in_test)
+        return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+    for (size_t f = 0; f < p->n_folds; f++) {
+        const index_list *tr = &p->train[f];
+        size_t *fold_of = malloc(tr->n * sizeof *fold_of);
+        if (!fold_of)
+            return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+        ntkb_status st = ntkb_kfold_stratified(p->labels, tr->idx, tr->n, k, p->opts.seed + f,
+                                               fold_of);
+        for (size_t j = 0; j < k && !st; j++) {
+            index_list *a = &p->in_train[f * k + j], *b = &p->in_test[f * k + j];
+            a->idx = malloc(tr->n * sizeof *a->idx);
+            b->idx = malloc(tr->n * sizeof *b->idx);
+            if (!a->idx || !b->idx) {
+                st = ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+                break;
+            }
+            for (size_t t = 0; t < tr->n; t++) {
+                if (fold_of[t] == j)
+                    b->idx[b->n++] = tr->idx[t];
+                else
+                    a->idx[a->n++] = tr->idx[t];
+            }
+        }
+        free(fold_of);
+        if (st)
+            return st;
+    }
+    return NTKB_OK;
+}
+
+static ntkb_status check_opts(const ntkb_protocol_opts *o, size_t n_folds)
+{
+    if (n_folds == 0 || n_folds > NTKB_PROTOCOL_MAX_FOLDS)
+        return ntkb_error(NTKB_EINVAL, "protocol: need 1..%d folds (got %zu)",
+                          NTKB_PROTOCOL_MAX_FOLDS, n_folds);
+    if (o->variants & ~7u)
+        return ntkb_error(NTKB_EINVAL, "protocol: unknown variant bits 0x%x", o->variants);
+    if (o->protocols & ~3u)
+        return ntkb_error(NTKB_EINVAL, "protocol: unknown protocol bits 0x%x", o->protocols);
+    if ((o->protocols & NTKB_PROTOCOL_NESTED) && o->inner_folds < 2)
+        return ntkb_error(NTKB_EINVAL, "protocol: the inner CV needs k >= 2");
+    for (size_t c = 0; o->C && c < o->n_C; c++)
+        if (!(o->C[c] > 0.0) || !isfinite(o->C[c]))
+            return ntkb_error(NTKB_EINVAL, "protocol: C[%zu] = %g is not positive", c, o->C[c]);
+    if (o->C && o->n_C == 0)
+        return ntkb_error(NTKB_EINVAL, "protocol: empty C grid");
+    return NTKB_OK;
+}
+
+ntkb_status ntkb_protocol_alloc(size_t n, const int64_t *labels, size_t n_folds,
+                                size_t *const *train, const size_t *n_train,
+                                size_t *const *test, const size_t *n_test,
+                                const ntkb_protocol_opts *opts, ntkb_protocol **out)
+{
+    if (!out || !labels || !train || !n_train || !test || !n_test || n == 0)
+        return ntkb_error(NTKB_EINVAL, "protocol: NULL argument or no items");
+    *out = NULL;
+    ntkb_protocol_opts o = opts ? *opts : ntkb_protocol_opts_default();
+    if (o.variants == 0)
+        o.variants = (1u << NTKB_SVM_SCALED) | (1u << NTKB_SVM_COSINE);
+    if (o.protocols == 0)
+        o.protocols = NTKB_PROTOCOL_PAPER;
+    ntkb_status st = check_opts(&o, n_folds);
+    if (st)
+        return st;
+    ntkb_protocol *p = calloc(1, sizeof *p);
+    if (!p)
+        return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+    p->n = n;
+    p->n_folds = n_folds;
+    p->opts = o;
+    p->opts.C = NULL;
+    p->n_C = o.C ? o.n_C : 120;
+    p->labels = malloc(n * sizeof *p->labels);
+    p->C = malloc(p->n_C * sizeof *p->C);
+    p->train = calloc(n_folds, sizeof *p->train);
+    p->test = calloc(n_folds, sizeof *p->test);
+    if (!p->labels || !p->C || !p->train || !p->test) {
+        st = ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+        goto fail;
+    }
+    memcpy(p->labels, labels, n * sizeof *labels);
+    for (size_t c = 0; c < p->n_C; c++)
+        p->C[c] = o.C ? o.C[c] : ntkb_protocol_default_C(c, p->n_C);
+    for (size_t f = 0; f < n_folds && !st; f++) {
+        st = copy_list(&p->train[f], train[f], n_train[f], n, "training", f);
+        if (!st)
+            st = copy_list(&p->test[f], test[f], n_test[f], n, "test", f);
+        if (!st && (o.protocols & NTKB_PROTOCOL_NESTED) && n_train[f] < o.inner_folds)
+            st = ntkb_error(NTKB_EINVAL, "protocol: training fold %zu has fewer than %zu items",
+                            f + 1, o.inner_folds);
+    }
+    if (st)
+        goto fail;
+    if (o.protocols & NTKB_PROTOCOL_NESTED) {
+        p->inner = o.inner_folds;
+        st = make_inner(p);
+        if (st)
+            goto fail;
+    }
+    *out = p;
+    return NTKB_OK;
+fail:
+    ntkb_protocol_free(p);
+    return st;
+}
+
+/* Grows the per-candidate tables by one candidate, filled with -1 ("not computed"). */
+static ntkb_status grow(ntkb_protocol *p)
+{
+    const size_t per = N_VARIANTS * p->n_C * p->n_folds;
+    if (p->n_cand == p->cap_cand) {
+        size_t cap = p->cap_cand ? 2 * p->cap_cand : 4;
+        char **names = realloc(p->names, cap * sizeof *names);
+        if (!names)
+            return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+        p->names = names;
+        int64_t *a = realloc(p->paper_ok, cap * per * sizeof *a);
+        if (!a)
+            return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+        p->paper_ok = a;
+        if (p->inner) {
+            int64_t *b = realloc(p->inner_ok, cap * per * p->inner * sizeof *b);
+            if (!b)
+                return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+            p->inner_ok = b;
+        }
+        p->cap_cand = cap;
+    }
+    for (size_t k = 0; k < per; k++)
+        p->paper_ok[p->n_cand * per + k] = -1;
+    for (size_t k = 0; p->inner && k < per * p->inner; k++)
+        p->inner_ok[p->n_cand * per * p->inner + k] = -1;
+    return NTKB_OK;
+}
+
+/* One fit: task t of a variant's task list, C index c = n_C-1 - t / per_C (largest C first,
+ * since large-C solves take longest), then the outer fold and, for t % per_C ≥ n_folds,
+ * the inner fold. */
+static ntkb_status run_task(ntkb_protocol *p, const ntkb_svm_rows *rows, size_t v, size_t t)
+{
+    const size_t per_C = p->n_folds * (1 + p->inner);
+    const size_t c = p->n_C - 1 - t / per_C, r = t % per_C;
+    const size_t base = ((p->n_cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds;
+    const index_list *tr, *te;
+    int64_t *slot;
+    if (r < p->n_folds) {
+        tr = &p->train[r];
+        te = &p->test[r];
+        slot = &p->paper_ok[base + r];
+    } else {
+        size_t fj = r - p->n_folds; /* f · inner + j */
+        tr = &p->in_train[fj];
+        te = &p->in_test[fj];
+        slot = &p->inner_ok[base * p->inner + fj];
+    }
+    size_t ok = 0;
+    ntkb_status st = ntkb_svm_fold_correct(rows, p->labels, tr->idx, tr->n, te->idx, te->n,
+                                           p->C[c], &p->opts.svm, &ok, NULL);
+    if (!st)
+        *slot = (int64_t)ok;
+    return st;
+}
+
+/* Every fit of one variant, spread over threads.  Worker errors carry their (thread-local)
+ * message back to the calling thread. */
+static ntkb_status run_variant(ntkb_protocol *p, const ntkb_svm_rows *rows, size_t v)
+{
+    const long n_tasks = (long)(p->n_C * p->n_folds * (1 + p->inner));
+    ntkb_status first = NTKB_OK;
+    char msg[512] = "";
+#if NTKB_HAVE_OPENMP
+    int nt = p->opts.threads > 0 ? p->opts.threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#endif
+    for (long t = 0; t < n_tasks; t++) {
+        ntkb_status st;
+#if NTKB_HAVE_OPENMP
+#pragma omp atomic read
+#endif
+        st = first;
+        if (st)
+            continue;
+        st = run_task(p, rows, v, (size_t)t);
+        if (st) {
+#if NTKB_HAVE_OPENMP
+#pragma omp critical(ntkb_protocol_error)
+#endif
+            if (!msg[0]) {
+                snprintf(msg, sizeof msg, "%s", ntkb_last_error());
+#if NTKB_HAVE_OPENMP
+#pragma omp atomic write
+#endif
+                first = st;
+            }
+        }
+    }
+    p->n_fits += (size_t)n_tasks;
+    return first ? ntkb_error(first, "%s", msg) : NTKB_OK;
+}
+
+/* LIBSVM allocates its kernel cache column by column in every fit and frees it at the end;
+ * with glibc's default trim threshold the freed memory goes back to the kernel after each fit,
+ * so every fit page-faults its cache in again.  Keeping it (measured on 40 COLLAB fits, 2
+ * threads: 1.09M → 0.40M minor page faults, 36 → 24 CPU-seconds) is a process-wide malloc
+ * setting, hence opt-out through opts.keep_malloc_defaults. */
+static void tune_malloc(void)
+{
+#ifdef __GLIBC__
+    static int done;
+    if (!done) {
+        mallopt(M_TRIM_THRESHOLD, 1 << 30);
+        mallopt(M_TOP_PAD, 256 << 20);
+        done = 1;
+    }
+#endif
+}
+
+ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *gram)
+{
+    if (!p || !gram)
+        return ntkb_error(NTKB_EINVAL, "protocol: NULL argument");
+    double t0 = now_seconds();
+    ntkb_svm_silence();
+    if (!p->opts.keep_malloc_defaults)
+        tune_malloc();
+    ntkb_status st = grow(p);
+    if (st)
+        return st;
+    char *nm = strdup(name ? name : "");
+    ntkb_svm_rows *rows = NULL;
+    if (!nm)
+        return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+    st = ntkb_svm_rows_alloc(p->n, &rows);
+    for (size_t v = 0; v < N_VARIANTS && !st; v++) {
+        if (!(p->opts.variants & (1u << v)))
+            continue;
+        double tv = now_seconds();
+        st = ntkb_svm_rows_fill(rows, gram, (ntkb_svm_variant)v, p->opts.threads);
+        if (!st)
+            st = run_variant(p, rows, v);
+        if (!st && p->opts.progress)
+            fprintf(stderr, "protocol: candidate %zu '%s' variant %s: %zu fits in %.1f s\n",
+                    p->n_cand + 1, nm, v == NTKB_SVM_RAW ? "raw" : v == NTKB_SVM_SCALED ? "scaled"
+                                                                                    : "cosine",
+                    p->n_C * p->n_folds * (1 + p->inner), now_seconds() - tv);
+    }
+    ntkb_svm_rows_free(rows);
+    if (st) {
+        free(nm);
+        return st;
+    }
+    p->names[p->n_cand++] = nm;
+    p->seconds += now_seconds() - t0;
+    return NTKB_OK;
+}
+
+size_t ntkb_protocol_n_candidates(const ntkb_protocol *p)
+{
+    return p ? p->n_cand : 0;
+}
+
+const char *ntkb_protocol_candidate_name(const ntkb_protocol *p, size_t k)
+{
+    return p && k < p->n_cand ? p->names[k] : "";
+}
+
+/* Fold accuracies of one grid point; returns 0 when not computed. */
+static int grid_acc(const ntkb_protocol *p, size_t cand, size_t v, size_t c, double *acc)
+{
+    const int64_t *ok = p->paper_ok + ((cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds;
+    for (size_t f = 0; f < p->n_folds; f++) {
+        if (ok[f] < 0)
+            return 0;
+        acc[f] = (double)ok[f] / (double)p->test[f].n;
+    }
+    return 1;
+}
+
+static void mean_std(const double *a, size_t k, double *mean, double *std)
+{
+    double s = 0.0, q = 0.0;
+    for (size_t i = 0; i < k; i++)
+        s += a[i];
+    double m = s / (double)k;
+    for (size_t i = 0; i < k; i++)
+        q += (a[i] - m) * (a[i] - m);
+    *mean = m;
+    *std = sqrt(q / (double)k); /* ddof = 0 */
+}
+
+double ntkb_protocol_grid_mean(const ntkb_protocol *p, size_t candidate,
+                               ntkb_svm_variant variant, size_t c_index)
+{
+    double acc[NTKB_PROTOCOL_MAX_FOLDS], m, s;
+    if (!p || candidate >= p->n_cand || (unsigned)variant >= N_VARIANTS || c_index >= p->n_C ||
+        !grid_acc(p, candidate, variant, c_index, acc))
+        return NAN;
+    mean_std(acc, p->n_folds, &m, &s);
+    return m;
+}
+
+static void result_init(const ntkb_protocol *p, ntkb_protocol_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->n_folds = p->n_folds;
+    res->seconds = p->seconds;
+    res->n_fits = p->n_fits;
+}
+
+ntkb_status ntkb_protocol_paper(const ntkb_protocol *p, size_t candidate, unsigned variants,
+                                ntkb_protocol_result *res)
+{
+    if (!p || !res || p->n_cand == 0)
+        return ntkb_error(NTKB_EINVAL, "protocol: nothing to report (no candidate added)");
+    result_init(p, res);
+    if (variants == 0)
+        variants = p->opts.variants;
+    double acc[NTKB_PROTOCOL_MAX_FOLDS], best = -1.0;
+    for (size_t k = 0; k < p->n_cand; k++) {
+        if (candidate != SIZE_MAX && k != candidate)
+            continue;
+        for (size_t v = 0; v < N_VARIANTS; v++) {
+            if (!(variants & p->opts.variants & (1u << v)))
+                continue;
+            for (size_t c = 0; c < p->n_C; c++) {
+                double m, s;
+                if (!grid_acc(p, k, v, c, acc))
+                    continue;
+                mean_std(acc, p->n_folds, &m, &s);
+                if (m > best) { /* strict: the first maximum wins */
+                    best = m;
+                    res->mean = m;
+                    res->std = s;
+                    memcpy(res->fold_acc, acc, p->n_folds * sizeof *acc);
+                    res->best = (ntkb_setting){k, (ntkb_svm_variant)v, p->C[c]};
+                }
+            }
+        }
+    }
+    if (best < 0.0)
+        return ntkb_error(NTKB_EINVAL, "protocol: no grid point matches the restriction");
+    return NTKB_OK;
+}
+
+/* Inner-CV mean accuracy (unweighted over inner folds) of one setting for outer fold f. */
+static double inner_mean(const ntkb_protocol *p, size_t cand, size_t v, size_t c, size_t f)
+{
+    const size_t base = (((cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds + f) * p->inner;
+    double s = 0.0;
+    for (size_t j = 0; j < p->inner; j++) {
+        int64_t ok = p->inner_ok[base + j];
+        if (ok < 0)
+            return -1.0;
+        s += (double)ok / (double)p->in_test[f * p->inner + j].n;
+    }
+    return s / (double)p->inner;
+}
+
+ntkb_status ntkb_protocol_nested(const ntkb_protocol *p, ntkb_protocol_result *res)
+{
+    if (!p || !res || p->n_cand == 0 || !p->inner)
+        return ntkb_error(NTKB_EINVAL,
+                          "protocol: nested not requested at alloc, or no candidate added");
+    result_init(p, res);
+    for (size_t f = 0; f < p->n_folds; f++) {
+        double best = -1.0;
+        for (size_t k = 0; k < p->n_cand; k++)
+            for (size_t v = 0; v < N_VARIANTS; v++) {
+                if (!(p->opts.variants & (1u << v)))
+                    continue;
+                for (size_t c = 0; c < p->n_C; c++) {
+                    double m = inner_mean(p, k, v, c, f);
+                    if (m > best) {
+                        best = m;
+                        res->fold_best[f] = (ntkb_setting){k, (ntkb_svm_variant)v, p->C[c]};
+                        res->fold_inner[f] = m;
+                        size_t at = ((k * N_VARIANTS + v) * p->n_C + c) * p->n_folds + f;
+                        res->fold_acc[f] = (double)p->paper_ok[at] / (double)p->test[f].n;
+                    }
+                }
+            }
+        if (best < 0.0)
+            return ntkb_error(NTKB_EINVAL, "protocol: outer fold %zu has no inner result", f + 1);
+    }
+    mean_std(res->fold_acc, p->n_folds, &res->mean, &res->std);
+    return NTKB_OK;
+}
+
+ntkb_status ntkb_protocol_run(size_t n, const int64_t *labels, size_t n_folds,
+                              size_t *const *train, const size_t *n_train,
+                              size_t *const *test, const size_t *n_test,
+                              size_t n_candidates, const char *const *names,
+                              const double *const *grams, const ntkb_protocol_opts *opts,
+                              ntkb_protocol_result *paper, ntkb_protocol_result *nested)
+{
+    if (!grams || n_candidates == 0)
+        return ntkb_error(NTKB_EINVAL, "protocol: no candidate Gram");
+    ntkb_protocol *p = NULL;
+    ntkb_status st = ntkb_protocol_alloc(n, labels, n_folds, train, n_train, test, n_test, opts,
+                                         &p);
+    for (size_t k = 0; k < n_candidates && !st; k++)
+        st = ntkb_protocol_add(p, names ? names[k] : NULL, grams[k]);
+    if (!st && paper)
+        st = ntkb_protocol_paper(p, SIZE_MAX, 0, paper);
+    if (!st && nested)
+        st = ntkb_protocol_nested(p, nested);
+    ntkb_protocol_free(p);
+    return st;
+}
