@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # bench_lantk end to end on a tiny generated CIFAR-10 directory (official and mirror names):
 # the .npy outputs and meta.json exist, a run with regression prints an accuracy; bad input
-# exits 2 with a message naming the file; usage errors exit 1.  Prints TAP.
+# exits 2 with a message naming the file; usage errors exit 1.  LANTK (issue 6): every kernel
+# under both protocols appends its rows to a temporary results directory and regenerates
+# images.md and figures/images.dat; kernel lists, class names, --lambda 0, the FJLT sketch,
+# --results none and reproducible resplits.  Prints TAP.
 set -u
 bench="$1"
 tmp=$(mktemp -d)
@@ -37,8 +40,56 @@ done
 # 14×14 float64 Gram: 128-byte header + 14·14·8 bytes; test block 4×14
 sz=$(stat -c %s "$tmp/o1/K_train.npy"); [ "$sz" -eq $((128 + 14 * 14 * 8)) ] && ok "K_train.npy is 14x14 float64" || bad "K_train.npy size $sz"
 sz=$(stat -c %s "$tmp/o1/K_test.npy"); [ "$sz" -eq $((128 + 4 * 14 * 8)) ] && ok "K_test.npy is 4x14 float64" || bad "K_test.npy size $sz"
-"$bench" --dataset cifar10 --data-dir "$tmp/c10" --pair 2,3 --out "$tmp/o2" > "$tmp/out" 2>/dev/null
+"$bench" --dataset cifar10 --data-dir "$tmp/c10" --pair 2,3 --out "$tmp/o2" --results none \
+  > "$tmp/out" 2>/dev/null
 grep -q "test_accuracy=" "$tmp/out" && ok "regression prints an accuracy" || bad "regression prints an accuracy"
+
+# LANTK: a bigger generated set (24 train + 5 test images per class of 0..3).
+mkdir -p "$tmp/c20" "$tmp/res"
+mkbatch "$tmp/c20/data_batch_1.bin" 80
+for b in 2 3 4 5; do mkbatch "$tmp/c20/data_batch_$b.bin" 4; done
+mkbatch "$tmp/c20/test_batch.bin" 20
+printf 'group,method,protocol,mean,std,n,params,kernel_seconds,eval_seconds,command,timestamp\ndeer-dog,CNTK,published,85.0000,0.0000,1,published,0.000,0.000,,\n' \
+  > "$tmp/res/published-images.csv"
+L() { "$bench" --dataset cifar10 --data-dir "$tmp/c20" --threads 2 "$@"; }
+check "all kernels, both protocols exit 0" 0 "resplit split 3/3" \
+  L --pair bird,cat --kernel all --splits 3 --max-per-class 15 --results "$tmp/res"
+rows=$(grep -c '^bird-cat,' "$tmp/res/images.csv" 2>/dev/null)
+[ "$rows" = 22 ] && ok "22 rows appended (11 per protocol)" || bad "rows appended: $rows"
+grep -q '^bird-cat,LANTK-FJLT-V2,resplits,.*,3,' "$tmp/res/images.csv" && ok "resplit row has n = 3" \
+  || bad "resplit row has n = 3"
+grep -q 'per resplit (80/20): 32 train + 8 test' "$tmp/res/images.csv" \
+  && ok "stratified 80/20 of 2 x (15 + 5) pooled images" || bad "stratified 80/20 split sizes"
+grep -q '| LANTK-KR-V2 | resplits |' "$tmp/res/images.md" && grep -q '| CNTK | published |' "$tmp/res/images.md" \
+  && ok "images.md shows ours beside published" || bad "images.md shows ours beside published"
+[ -s "$tmp/res/figures/images.dat" ] && ok "writes figures/images.dat" || bad "writes figures/images.dat"
+check "kernel list and names" 0 "KR-V1" \
+  L --pair 0,cat --kernel cntk,lantk-kr-v1 --protocol official --max-per-class 10 --results "$tmp/res"
+grep -q '^plane-cat,LANTK-KR-V1,official' "$tmp/res/images.csv" && ! grep -q '^plane-cat,LANTK-KR-V2' "$tmp/res/images.csv" \
+  && ok "only the chosen kernels" || bad "only the chosen kernels"
+L --pair 2,3 --kernel all --protocol official --lambda 0 --results none > "$tmp/l0" 2>/dev/null
+awk '/diff/ { if ($5 != "0.00") bad = 1 } END { exit bad }' "$tmp/l0" && grep -q diff "$tmp/l0" \
+  && ok "--lambda 0: LANTK equals CNTK" || bad "--lambda 0: LANTK equals CNTK ($(cat "$tmp/l0"))"
+check "FJLT sketch runs and reports its distance to the exact fit" 0 "|Z_sketch - Z_exact|_F" \
+  L --pair 2,3 --kernel lantk-fjlt-v1 --protocol official --fjlt sketch --fjlt-eps 0.2 --results "$tmp/res"
+grep -q '^bird-cat,LANTK-FJLT-V1,official-sketch,' "$tmp/res/images.csv" \
+  && grep -q '^bird-cat,LANTK-FJLT-V1,official,' "$tmp/res/images.csv" \
+  && grep -q 'official-sketch |' "$tmp/res/images.md" \
+  && ok "sketched rows are kept apart from the exact ones" || bad "sketched rows kept apart"
+L --pair 2,3 --kernel lantk-kr-v1 --protocol resplits --splits 4 --seed 7 --results none > "$tmp/s1" 2>/dev/null
+L --pair 2,3 --kernel lantk-kr-v1 --protocol resplits --splits 4 --seed 7 --results none > "$tmp/s2" 2>/dev/null
+sed -i '/gram_seconds/d' "$tmp/s1" "$tmp/s2"
+[ -s "$tmp/s1" ] && cmp -s "$tmp/s1" "$tmp/s2" && ok "resplits reproducible for a seed" || bad "resplits reproducible"
+before=$(wc -l < "$tmp/res/images.csv")
+L --pair 2,3 --kernel cntk --protocol official --results none > /dev/null 2>&1
+[ "$(wc -l < "$tmp/res/images.csv")" = "$before" ] && ok "--results none appends nothing" || bad "--results none"
+rm "$tmp/res/images.md"
+"$bench" --report-only --results "$tmp/res" > /dev/null 2>&1 && ok "--report-only exits 0" \
+  || bad "--report-only exits 0"
+grep -q '| LANTK-KR-V2 | resplits |' "$tmp/res/images.md" && ok "regenerated images.md has our rows" \
+  || bad "regenerated images.md has our rows"
+check "unknown kernel exits 1" 1 "unknown --kernel" L --pair 2,3 --kernel lantk-v9
+check "unknown class name exits 1" 1 "--pair" L --pair cat,unicorn
 
 head -c 5000 "$tmp/c10/data_batch_3.bin" > "$tmp/c10/d3" && mv "$tmp/c10/d3" "$tmp/c10/data_batch_3.bin"
 check "truncated record exits 2 naming the file" 2 "data_batch_3.bin: truncated record" \
