@@ -30,5 +30,28 @@ check "unknown option exits 1" 1 "usage" "$bench" --no-such-option
 n=$((n + 1))
 if [ -z "$(ls -A "$tmp/out_dir")" ]; then echo "ok $n - no partial output left"; else
   echo "not ok $n - output left: $(ls "$tmp/out_dir")"; fails=$((fails + 1)); fi
+# --evaluate end to end on a tiny grid: four rows (GNTK and WL, both protocols) and a table
+n=$((n + 1))
+mkdir -p "$tmp/res"
+printf 'group,method,protocol,mean,std,n,params,kernel_seconds,eval_seconds,command,timestamp\n' \
+  > "$tmp/res/published-graphs.csv"
+if "$bench" --evaluate --dataset MUTAG --grid min --paper-C 2 --nested-C 1 --quiet \
+     --cache "$tmp/cache" --results "$tmp/res" --threads 2 > "$tmp/out" 2> "$tmp/err" &&
+   [ "$(grep -c '^MUTAG,' "$tmp/res/graphs.csv")" -eq 4 ] &&
+   grep -q '^| GNTK, ours (paper protocol) |' "$tmp/res/graphs.md" &&
+   grep -q '^"MUTAG"' "$tmp/res/figures/graphs.dat"; then
+  echo "ok $n - --evaluate writes rows, table and plot data"
+else
+  echo "not ok $n - --evaluate: $(head -c 300 "$tmp/err")"; fails=$((fails + 1))
+fi
+n=$((n + 1))
+before=$(stat -c %Y "$tmp/cache/MUTAG/R1-uniform-L1/gram-L1-jk1.npy")
+if "$bench" --evaluate --dataset MUTAG --grid min --paper-C 2 --nested-C 0 --cache "$tmp/cache" \
+     --results "$tmp/res" --threads 2 2>&1 >/dev/null | grep -q "reused from cache" &&
+   [ "$(stat -c %Y "$tmp/cache/MUTAG/R1-uniform-L1/gram-L1-jk1.npy")" = "$before" ]; then
+  echo "ok $n - a second --evaluate reuses the cached Grams"
+else
+  echo "not ok $n - cached Grams not reused"; fails=$((fails + 1))
+fi
 echo "1..$n"
 [ "$fails" -eq 0 ]

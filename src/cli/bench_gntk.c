@@ -15,6 +15,7 @@
 #include "gntk/gntk.h"
 #include "gntk/graphset.h"
 #include "gntk/relu.h"
+#include "graph_eval.h"
 #include "ntkb_config.h"
 
 static void usage(FILE *out)
@@ -23,6 +24,8 @@ static void usage(FILE *out)
             "usage: bench_gntk [--dataset NAME|DIR|FILE] [--blocks L] [--mlp R]\n"
             "                  [--scale uniform|degree] [--out DIR] [--threads N] [--resume]\n"
             "                  [--faithful] [--tile T] [--quiet]\n"
+            "       bench_gntk --evaluate [--dataset NAME] [--grid released|quick|min]\n"
+            "                  [--paper-C N] [--nested-C N] [--cache DIR] [--results DIR] [--threads N]\n"
             "Computes GNTK Gram matrices (Du et al. 2019, exact to KangchengHou/gntk).  One pass\n"
             "with L BLOCKs yields the Gram of every depth l <= L, with and without the\n"
             "jumping-knowledge readout.\n"
@@ -46,6 +49,20 @@ static void usage(FILE *out)
             "             coarsest equitable partition and agrees to ~1e-9 relative\n"
             "  --tile     tile edge of the parallel driver [64]\n"
             "  --quiet    no progress lines on stderr\n"
+            "  --evaluate the graph benchmark end to end: GNTK Grams over a grid (one pass per\n"
+            "             (R, scale), cached in --cache and reused when their fingerprint matches)\n"
+            "             and WL subtree Grams (h = 1..6), each searched with LIBSVM under the\n"
+            "             paper protocol and nested CV on the dataset's fixed 10 folds; appends\n"
+            "             rows to RESULTS/graphs.csv, rewrites RESULTS/graphs.md and\n"
+            "             RESULTS/figures/graphs.dat (scripts/regenerate-results draws the figure)\n"
+            "  --grid     released: KangchengHou/gntk's run_gram.sh grid (L in {9,11,13} for NCI1\n"
+            "             and PTC, {1,3} otherwise; R in {1,2,3}; both scales; jk 0/1); quick: the\n"
+            "             deepest L, R in {1,3}, uniform; min: the shallowest L, R = 1, uniform\n"
+            "             [released]\n"
+            "  --paper-C  C values of the paper search, spread over search.py's 120 [120]\n"
+            "  --nested-C C values of the nested search (0: no nested protocol) [20]\n"
+            "  --cache    directory of cached GNTK Grams [cache]\n"
+            "  --results  directory of graphs.csv, published-graphs.csv, graphs.md [results]\n"
             "  --help     this text\n  --version  print the version\n"
             "Exit status: 0 ok, 1 usage error, 2 bad input data or journal mismatch, 3 runtime "
             "failure.\n");
@@ -54,8 +71,9 @@ static void usage(FILE *out)
 typedef struct {
     const char *dataset, *out;
     ntkb_gntk_params p;
-    int threads, resume, quiet;
+    int threads, resume, quiet, evaluate;
     size_t tile;
+    graph_eval_opts eval;
 } cli_args;
 
 static int parse_int(const char *s, long lo, long hi, long *v)
@@ -75,7 +93,10 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"out", required_argument, 0, 'o'},     {"threads", required_argument, 0, 't'},
         {"resume", no_argument, 0, 'r'},        {"tile", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
-        {"faithful", no_argument, 0, 'F'},
+        {"faithful", no_argument, 0, 'F'},     {"evaluate", no_argument, 0, 'E'},
+        {"grid", required_argument, 0, 'g'},   {"paper-C", required_argument, 0, 'P'},
+        {"nested-C", required_argument, 0, 'N'}, {"cache", required_argument, 0, 'c'},
+        {"results", required_argument, 0, 'S'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     long v;
     int c;
@@ -114,6 +135,26 @@ static int parse_args(int argc, char **argv, cli_args *a)
             break;
         case 'q': a->quiet = 1; break;
         case 'F': a->p.faithful = 1; break;
+        case 'E': a->evaluate = 1; break;
+        case 'g':
+            if (strcmp(optarg, "released") == 0)
+                a->eval.grid = GRID_RELEASED;
+            else if (strcmp(optarg, "quick") == 0)
+                a->eval.grid = GRID_QUICK;
+            else if (strcmp(optarg, "min") == 0)
+                a->eval.grid = GRID_MIN;
+            else
+                return fprintf(stderr, "bench_gntk: --grid is released, quick or min\n"), -1;
+            break;
+        case 'P':
+        case 'N':
+            if (!parse_int(optarg, c == 'P' ? 1 : 0, 120, &v))
+                return fprintf(stderr, "bench_gntk: --%s needs %d..120\n", c == 'P' ? "paper-C" : "nested-C",
+                               c == 'P'), -1;
+            *(c == 'P' ? &a->eval.paper_C : &a->eval.nested_C) = (size_t)v;
+            break;
+        case 'c': a->eval.cache_dir = optarg; break;
+        case 'S': a->eval.results_dir = optarg; break;
         case 'h': usage(stdout); return 1;
         case 'V': printf("bench_gntk (ntkbench) %s\n", NTKB_VERSION); return 1;
         default: return -1;
@@ -131,58 +172,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static ntkb_status write_meta(const cli_args *a, const ntkb_graphset *gs, double seconds,
-                              const ntkb_tiles_stats *stats)
-{
-    char path[4096], fp[512];
-    ntkb_meta *m = ntkb_meta_alloc();
-    if (!m)
-        return ntkb_error(NTKB_ENOMEM, "out of memory");
-    ntkb_gntk_fingerprint(gs, &a->p, fp, sizeof fp);
-    ntkb_status st = NTKB_OK;
-    if (!st) st = ntkb_meta_add_string(m, "kernel", "gntk");
-    if (!st) st = ntkb_meta_add_string(m, "dataset", gs->name);
-    if (!st) st = ntkb_meta_add_string(m, "dataset_arg", a->dataset);
-    if (!st) st = ntkb_meta_add_int(m, "n_graphs", (int64_t)gs->n_graphs);
-    if (!st) st = ntkb_meta_add_int(m, "blocks", a->p.blocks);
-    if (!st) st = ntkb_meta_add_int(m, "official_num_layers", a->p.blocks + 1);
-    if (!st) st = ntkb_meta_add_int(m, "mlp", a->p.mlp);
-    if (!st) st = ntkb_meta_add_string(m, "scale", a->p.scale ? "degree" : "uniform");
-    if (!st) st = ntkb_meta_add_string(m, "mode", a->p.faithful ? "faithful" : "fast");
-    if (!st) st = ntkb_meta_add_string(m, "files", "gram-L{l}-jk{0,1}.npy, l = 1..blocks");
-    if (!st) st = ntkb_meta_add_string(m, "factor", "includes the official final factor 2");
-    if (!st) st = ntkb_meta_add_string(m, "fingerprint", fp);
-    if (!st) st = ntkb_meta_add_string(m, "relu", ntkb_gntk_relu_impl());
-    if (!st) st = ntkb_meta_add_int(m, "threads", a->threads);
-    if (!st) st = ntkb_meta_add_int(m, "tiles_skipped_on_resume", (int64_t)stats->tiles_skipped);
-    if (!st) st = ntkb_meta_add_double(m, "seconds", seconds);
-    if (!st) st = ntkb_meta_add_string(m, "version", NTKB_VERSION);
-    snprintf(path, sizeof path, "%s/meta.json", a->out);
-    if (!st)
-        st = ntkb_meta_write(m, path);
-    ntkb_meta_free(m);
-    return st;
-}
-
-/* Builds the 2L file names gram-L{l}-jk{jk}.npy. */
-static char **make_names(int L)
-{
-    char **names = calloc(2 * (size_t)L, sizeof *names);
-    for (int k = 0; names && k < 2 * L; k++) {
-        names[k] = malloc(32);
-        if (names[k])
-            snprintf(names[k], 32, "gram-L%d-jk%d.npy", k / 2 + 1, k % 2);
-    }
-    return names;
-}
-
-static void free_names(char **names, int L)
-{
-    for (int k = 0; names && k < 2 * L; k++)
-        free(names[k]);
-    free(names);
 }
 
 /* In-memory run: prints a short summary of every Gram. */
@@ -213,9 +202,57 @@ static ntkb_status run_memory(const cli_args *a, const ntkb_graphset *gs, ntkb_t
     return st;
 }
 
+/* --evaluate: the end-to-end graph benchmark (graph_eval.c); records the command line. */
+static ntkb_status run_evaluate(cli_args *a, int argc, char **argv)
+{
+    char command[512];
+    size_t len = 0;
+    command[0] = '\0';
+    for (int k = 0; k < argc && len < sizeof command; k++)
+        len += (size_t)snprintf(command + len, sizeof command - len, "%s%s", k ? " " : "",
+                                k ? argv[k] : "bench_gntk");
+    a->eval.dataset = a->dataset;
+    a->eval.threads = a->threads;
+    a->eval.quiet = a->quiet;
+    a->eval.command = command;
+    return graph_eval_run(&a->eval);
+}
+
+/* Computes the Grams of one pass, in memory (summary on stdout) or into --out. */
+static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
+{
+    ntkb_tiles_spec opt = {0};
+    ntkb_tiles_stats stats = {0};
+    ntkb_status st;
+    opt.threads = a->threads;
+    opt.tile = a->tile;
+    opt.progress = a->quiet ? NULL : "bench_gntk";
+    double t1 = now_s();
+    if (!a->out) {
+        st = run_memory(a, gs, &opt, &stats);
+    } else {
+        graph_pass_opts po = {a->threads, a->tile, a->quiet, a->resume, 0};
+        double pass_s;
+        int reused;
+        st = graph_eval_gntk_pass(gs, &a->p, a->dataset, a->out, &po, &pass_s, &reused, &stats);
+    }
+    double secs = now_s() - t1;
+    if (st == NTKB_OK) {
+        double pairs = (double)gs->n_graphs * (double)(gs->n_graphs + 1) / 2;
+        printf("computed %.0f pairs in %.3f s (precompute %.3f s, tiles %.3f s; %.0f pairs/s)%s\n",
+               pairs, secs, stats.seconds_prep, stats.seconds_fill, pairs / secs,
+               stats.tiles_skipped ? " [resumed]" : "");
+        if (a->out)
+            printf("wrote %s/gram-L{1..%d}-jk{0,1}.npy, labels.npy, meta.json\n", a->out,
+                   a->p.blocks);
+    }
+    return st;
+}
+
 int main(int argc, char **argv)
 {
-    cli_args a = {"MUTAG", NULL, {2, 2, NTKB_GNTK_UNIFORM, 0}, 0, 0, 0, 0};
+    cli_args a = {"MUTAG", NULL, {2, 2, NTKB_GNTK_UNIFORM, 0}, 0, 0, 0, 0, 0,
+                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, NULL}};
     int pr = parse_args(argc, argv, &a);
     if (pr != 0) {
         if (pr < 0)
@@ -224,64 +261,27 @@ int main(int argc, char **argv)
     }
     ntkb_init_error_handlers();
     ntkb_graphset *gs = NULL;
-    char **names = NULL;
-    double t0 = now_s();
-    ntkb_status st = ntkb_graphset_load(a.dataset, NULL, NTKB_TAGS_AUTO, &gs);
-    if (st != NTKB_OK)
+    ntkb_status st;
+    if (a.evaluate) {
+        st = run_evaluate(&a, argc, argv);
         goto done;
-    double t_load = now_s() - t0;
+    }
+    double t0 = now_s();
+    if ((st = ntkb_graphset_load(a.dataset, NULL, NTKB_TAGS_AUTO, &gs)) != NTKB_OK)
+        goto done;
     printf("dataset %s: %zu graphs, %zu classes, %zu nodes, %zu edges, %zu self-loops, %zu tags "
            "(loaded in %.2f s)\n",
            gs->name, gs->n_graphs, gs->n_classes, gs->n_nodes, gs->n_edges, gs->n_self_loops,
-           gs->n_tags, t_load);
+           gs->n_tags, now_s() - t0);
     printf("gntk: %d BLOCKs (official num_layers %d), R = %d, scale %s, %s mode, relu %s -> %d "
            "Grams\n",
            a.p.blocks, a.p.blocks + 1, a.p.mlp, a.p.scale ? "degree" : "uniform",
            a.p.faithful ? "faithful" : "fast", ntkb_gntk_relu_impl(), 2 * a.p.blocks);
     fflush(stdout);
-    ntkb_tiles_spec opt = {0};
-    ntkb_tiles_stats stats = {0};
-    opt.threads = a.threads;
-    opt.tile = a.tile;
-    opt.resume = a.resume;
-    opt.progress = a.quiet ? NULL : "bench_gntk";
-    double t1 = now_s();
-    if (!a.out) {
-        st = run_memory(&a, gs, &opt, &stats);
-    } else {
-        if (mkdir(a.out, 0755) != 0 && errno != EEXIST) {
-            st = ntkb_error(NTKB_EIO, "%s: cannot create: %s", a.out, strerror(errno));
-            goto done;
-        }
-        names = make_names(a.p.blocks);
-        if (!names) {
-            st = ntkb_error(NTKB_ENOMEM, "out of memory");
-            goto done;
-        }
-        opt.out_dir = a.out;
-        opt.names = (const char *const *)names;
-        st = ntkb_gntk_gram_run(gs, &a.p, &opt, &stats);
-        char path[4096];
-        snprintf(path, sizeof path, "%s/labels.npy", a.out);
-        if (st == NTKB_OK)
-            st = ntkb_labels_save_npy(path, gs->label, gs->n_graphs);
-        if (st == NTKB_OK)
-            st = write_meta(&a, gs, now_s() - t1, &stats);
-    }
-    double secs = now_s() - t1;
-    if (st == NTKB_OK) {
-        double pairs = (double)gs->n_graphs * (double)(gs->n_graphs + 1) / 2;
-        printf("computed %.0f pairs in %.3f s (precompute %.3f s, tiles %.3f s; %.0f pairs/s)%s\n",
-               pairs, secs, stats.seconds_prep, stats.seconds_fill, pairs / secs,
-               stats.tiles_skipped ? " [resumed]" : "");
-        if (a.out)
-            printf("wrote %s/gram-L{1..%d}-jk{0,1}.npy, labels.npy, meta.json\n", a.out,
-                   a.p.blocks);
-    }
+    st = run_pass(&a, gs);
 done:
     if (st != NTKB_OK)
         fprintf(stderr, "bench_gntk: %s\n", ntkb_last_error());
-    free_names(names, a.p.blocks);
     ntkb_graphset_free(gs);
     return ntkb_status_exit_code(st);
 }
