@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "eval/folds_util.h"
+#include "eval/smo.h"
 #include "ntkb_config.h"
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -38,7 +39,7 @@ struct ntkb_protocol {
      * inner [(((cand·3 + v)·n_C + c)·n_folds + f)·inner + j]; -1 = not computed */
     int64_t *paper_ok, *inner_ok;
     double seconds;
-    size_t n_fits;
+    size_t n_fits, n_capped;
 };
 
 ntkb_protocol_opts ntkb_protocol_opts_default(void)
@@ -157,6 +158,10 @@ static ntkb_status check_opts(const ntkb_protocol_opts *o, size_t n_folds)
                           NTKB_PROTOCOL_MAX_FOLDS, n_folds);
     if (o->variants & ~7u)
         return ntkb_error(NTKB_EINVAL, "protocol: unknown variant bits 0x%x", o->variants);
+    if (o->solver != NTKB_SOLVER_SMO && o->solver != NTKB_SOLVER_LIBSVM)
+        return ntkb_error(NTKB_EINVAL, "protocol: unknown solver %d", (int)o->solver);
+    if (o->svm.max_iter < -1)
+        return ntkb_error(NTKB_EINVAL, "protocol: max_iter must be -1 or >= 0");
     if (o->protocols & ~3u)
         return ntkb_error(NTKB_EINVAL, "protocol: unknown protocol bits 0x%x", o->protocols);
     if ((o->protocols & NTKB_PROTOCOL_NESTED) && o->inner_folds < 2)
@@ -256,44 +261,83 @@ static ntkb_status grow(ntkb_protocol *p)
     return NTKB_OK;
 }
 
-/* One fit: task t of a variant's task list, C index c = n_C-1 - t / per_C (largest C first,
- * since large-C solves take longest), then the outer fold and, for t % per_C ≥ n_folds,
- * the inner fold. */
-static ntkb_status run_task(ntkb_protocol *p, const ntkb_svm_rows *rows, size_t v, size_t t)
+/* The training and test lists of task r (outer fold r < n_folds, else inner fold
+ * r - n_folds = f · inner + j) and where its correct counts go (slot + c · stride). */
+static void task_lists(const ntkb_protocol *p, size_t v, size_t r, const index_list **tr,
+                       const index_list **te, int64_t **slot, size_t *stride)
 {
-    const size_t per_C = p->n_folds * (1 + p->inner);
-    const size_t c = p->n_C - 1 - t / per_C, r = t % per_C;
-    const size_t base = ((p->n_cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds;
+    const size_t base = (p->n_cand * N_VARIANTS + v) * p->n_C * p->n_folds;
+    if (r < p->n_folds) {
+        *tr = &p->train[r];
+        *te = &p->test[r];
+        *slot = &p->paper_ok[base + r];
+        *stride = p->n_folds;
+    } else {
+        const size_t fj = r - p->n_folds;
+        *tr = &p->in_train[fj];
+        *te = &p->in_test[fj];
+        *slot = &p->inner_ok[base * p->inner + fj];
+        *stride = p->n_folds * p->inner;
+    }
+}
+
+/* Every C of one fold with the C SMO solver: the fold's float Gram is built once. */
+static ntkb_status fold_smo(ntkb_protocol *p, const double *vgram, size_t v, size_t r,
+                            size_t *capped)
+{
     const index_list *tr, *te;
     int64_t *slot;
-    if (r < p->n_folds) {
-        tr = &p->train[r];
-        te = &p->test[r];
-        slot = &p->paper_ok[base + r];
-    } else {
-        size_t fj = r - p->n_folds; /* f · inner + j */
-        tr = &p->in_train[fj];
-        te = &p->in_test[fj];
-        slot = &p->inner_ok[base * p->inner + fj];
+    size_t stride;
+    task_lists(p, v, r, &tr, &te, &slot, &stride);
+    const ntkb_smo_params sp = {.eps = p->opts.svm.eps, .shrinking = p->opts.svm.shrinking,
+                                .max_iter = p->opts.svm.max_iter};
+    ntkb_smo_fold *f = NULL;
+    ntkb_status st = ntkb_smo_fold_alloc(vgram, p->n, p->labels, tr->idx, tr->n, &f);
+    for (size_t c = p->n_C; c-- > 0 && !st;) {
+        ntkb_smo_info info;
+        size_t ok = 0;
+        st = ntkb_smo_fold_fit(f, p->C[c], &sp, &info);
+        if (!st)
+            st = ntkb_smo_fold_correct(f, te->idx, te->n, &ok, NULL);
+        if (!st) {
+            slot[c * stride] = (int64_t)ok;
+            *capped += info.n_capped > 0;
+        }
     }
-    size_t ok = 0;
-    ntkb_status st = ntkb_svm_fold_correct(rows, p->labels, tr->idx, tr->n, te->idx, te->n,
-                                           p->C[c], &p->opts.svm, &ok, NULL);
-    if (!st)
-        *slot = (int64_t)ok;
+    ntkb_smo_fold_free(f);
     return st;
 }
 
-/* Every fit of one variant, spread over threads.  Worker errors carry their (thread-local)
- * message back to the calling thread. */
-static ntkb_status run_variant(ntkb_protocol *p, const ntkb_svm_rows *rows, size_t v)
+/* Every C of one fold through LIBSVM (no iteration cap but its own, see svm.h). */
+static ntkb_status fold_libsvm(ntkb_protocol *p, const ntkb_svm_rows *rows, size_t v, size_t r)
 {
-    const long n_tasks = (long)(p->n_C * p->n_folds * (1 + p->inner));
+    const index_list *tr, *te;
+    int64_t *slot;
+    size_t stride;
+    task_lists(p, v, r, &tr, &te, &slot, &stride);
+    ntkb_status st = NTKB_OK;
+    for (size_t c = p->n_C; c-- > 0 && !st;) {
+        size_t ok = 0;
+        st = ntkb_svm_fold_correct(rows, p->labels, tr->idx, tr->n, te->idx, te->n, p->C[c],
+                                   &p->opts.svm, &ok, NULL);
+        if (!st)
+            slot[c * stride] = (int64_t)ok;
+    }
+    return st;
+}
+
+/* Every fit of one variant: one task per (outer or inner) fold, spread over threads.  Worker
+ * errors carry their (thread-local) message back to the calling thread. */
+static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb_svm_rows *rows,
+                               size_t v)
+{
+    const long n_tasks = (long)(p->n_folds * (1 + p->inner));
     ntkb_status first = NTKB_OK;
+    size_t capped = 0;
     char msg[512] = "";
 #if NTKB_HAVE_OPENMP
     int nt = p->opts.threads > 0 ? p->opts.threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(+ : capped)
 #endif
     for (long t = 0; t < n_tasks; t++) {
         ntkb_status st;
@@ -303,7 +347,7 @@ static ntkb_status run_variant(ntkb_protocol *p, const ntkb_svm_rows *rows, size
         st = first;
         if (st)
             continue;
-        st = run_task(p, rows, v, (size_t)t);
+        st = rows ? fold_libsvm(p, rows, v, (size_t)t) : fold_smo(p, vgram, v, (size_t)t, &capped);
         if (st) {
 #if NTKB_HAVE_OPENMP
 #pragma omp critical(ntkb_protocol_error)
@@ -317,7 +361,8 @@ static ntkb_status run_variant(ntkb_protocol *p, const ntkb_svm_rows *rows, size
             }
         }
     }
-    p->n_fits += (size_t)n_tasks;
+    p->n_fits += (size_t)n_tasks * p->n_C;
+    p->n_capped += capped;
     return first ? ntkb_error(first, "%s", msg) : NTKB_OK;
 }
 
@@ -338,36 +383,57 @@ static void tune_malloc(void)
 #endif
 }
 
+/* The variant's Gram in the form the solver reads: a double matrix (SMO) or LIBSVM rows. */
+static ntkb_status prepare_variant(ntkb_protocol *p, const double *gram, size_t v,
+                                   double *vgram, ntkb_svm_rows *rows)
+{
+    if (rows)
+        return ntkb_svm_rows_fill(rows, gram, (ntkb_svm_variant)v, p->opts.threads);
+    return ntkb_svm_gram_variant(gram, p->n, (ntkb_svm_variant)v, p->opts.threads, vgram, NULL);
+}
+
 ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *gram)
 {
     if (!p || !gram)
         return ntkb_error(NTKB_EINVAL, "protocol: NULL argument");
     double t0 = now_seconds();
-    ntkb_svm_silence();
-    if (!p->opts.keep_malloc_defaults)
-        tune_malloc();
+    const int libsvm = p->opts.solver == NTKB_SOLVER_LIBSVM;
+    if (libsvm) {
+        ntkb_svm_silence();
+        if (!p->opts.keep_malloc_defaults)
+            tune_malloc();
+    }
     ntkb_status st = grow(p);
     if (st)
         return st;
     char *nm = strdup(name ? name : "");
     ntkb_svm_rows *rows = NULL;
+    double *vgram = NULL;
     if (!nm)
         return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
-    st = ntkb_svm_rows_alloc(p->n, &rows);
+    if (libsvm)
+        st = ntkb_svm_rows_alloc(p->n, &rows);
+    else if (!(vgram = malloc(p->n * p->n * sizeof *vgram)))
+        st = ntkb_error(NTKB_ENOMEM, "protocol: cannot allocate a %zu×%zu Gram", p->n, p->n);
     for (size_t v = 0; v < N_VARIANTS && !st; v++) {
         if (!(p->opts.variants & (1u << v)))
             continue;
         double tv = now_seconds();
-        st = ntkb_svm_rows_fill(rows, gram, (ntkb_svm_variant)v, p->opts.threads);
+        size_t capped0 = p->n_capped;
+        st = prepare_variant(p, gram, v, vgram, rows);
         if (!st)
-            st = run_variant(p, rows, v);
+            st = run_variant(p, vgram, rows, v);
+        char capped[64] = "";
+        if (p->n_capped > capped0)
+            snprintf(capped, sizeof capped, ", %zu stopped at max_iter", p->n_capped - capped0);
         if (!st && p->opts.progress)
-            fprintf(stderr, "protocol: candidate %zu '%s' variant %s: %zu fits in %.1f s\n",
+            fprintf(stderr, "protocol: candidate %zu '%s' variant %s: %zu fits in %.1f s%s\n",
                     p->n_cand + 1, nm, v == NTKB_SVM_RAW ? "raw" : v == NTKB_SVM_SCALED ? "scaled"
                                                                                     : "cosine",
-                    p->n_C * p->n_folds * (1 + p->inner), now_seconds() - tv);
+                    p->n_C * p->n_folds * (1 + p->inner), now_seconds() - tv, capped);
     }
     ntkb_svm_rows_free(rows);
+    free(vgram);
     if (st) {
         free(nm);
         return st;
@@ -428,6 +494,7 @@ static void result_init(const ntkb_protocol *p, ntkb_protocol_result *res)
     res->n_folds = p->n_folds;
     res->seconds = p->seconds;
     res->n_fits = p->n_fits;
+    res->n_capped = p->n_capped;
 }
 
 ntkb_status ntkb_protocol_paper(const ntkb_protocol *p, size_t candidate, unsigned variants,

@@ -22,13 +22,21 @@
  * Std is the population std over folds (ddof = 0), as numpy and the GNTK thesis.
  * Accuracies are fractions in [0, 1].
  *
+ * Solver: by default the C transcription of LIBSVM's solver (smo.h) with search.py's cap of
+ * 5·10⁵ iterations per binary solve (opts.svm.max_iter); NTKB_SOLVER_LIBSVM runs LIBSVM 3.24
+ * itself, whose own cap is max(10⁷, 100·l).  Both give bit-identical decisions on solves that
+ * converge before either cap.
+ *
  * Usage (streaming, so that a caller producing Grams one at a time — bench_gntk — never holds
  * more than one): alloc; add(name, gram) per candidate; paper() and/or nested(); free.
- * During add() one LIBSVM row set of 16·N·(N+2) bytes lives (COLLAB: 400 MB) besides the
- * caller's Gram; the variants are processed one after the other.
+ * During add() one variant of the Gram lives besides the caller's: 8·N² bytes (SMO; COLLAB
+ * 200 MB) or LIBSVM rows of 16·N·(N+2) bytes (400 MB), plus per thread the float training
+ * Gram of the fold in work (SMO: 4·l² bytes, 81 MB for a COLLAB fold); the variants are
+ * processed one after the other.
  *
- * Cost per candidate: |variants| · |C| · folds · (1 + inner) LIBSVM fits (paper only: without
- * the inner term); fits run on `threads` OpenMP threads, largest C first for load balance.
+ * Cost per candidate: |variants| · |C| · folds · (1 + inner) fits (paper only: without the
+ * inner term); one task per fold runs all its C values (largest first), tasks spread over
+ * `threads` OpenMP threads.
  */
 #ifndef NTKB_EVAL_PROTOCOL_H
 #define NTKB_EVAL_PROTOCOL_H
@@ -43,6 +51,11 @@
 
 enum { NTKB_PROTOCOL_PAPER = 1u, NTKB_PROTOCOL_NESTED = 2u };
 
+typedef enum {
+    NTKB_SOLVER_SMO = 0,   /* smo.h: LIBSVM's algorithm with sklearn's max_iter (default) */
+    NTKB_SOLVER_LIBSVM = 1 /* LIBSVM 3.24 through svm.h */
+} ntkb_solver;
+
 typedef struct {
     const double *C;     /* n_C values (copied); NULL = logspace(-2, 4, 120) as search.py */
     size_t n_C;
@@ -52,12 +65,13 @@ typedef struct {
     uint64_t seed;       /* nested: inner split seed (default 20190513) */
     int threads;         /* OpenMP threads for the fits; ≤ 0 = OpenMP default */
     int progress;        /* 1: one line per candidate and variant on stderr */
-    int keep_malloc_defaults; /* 0 (default): on glibc, the first add() raises malloc's trim
+    ntkb_solver solver;  /* default NTKB_SOLVER_SMO */
+    int keep_malloc_defaults; /* LIBSVM solver only.  0 (default): on glibc, the first add() raises malloc's trim
                                  threshold (1 GiB) and top pad (256 MiB) for the whole process,
                                  so LIBSVM's per-fit kernel cache is not page-faulted in again
                                  by every fit (≈ 1.5× less CPU on COLLAB); 1: leave malloc
                                  alone */
-    ntkb_svm_params svm; /* solver settings (sklearn defaults) */
+    ntkb_svm_params svm; /* solver settings (search.py's SVC: sklearn defaults, max_iter 5e5) */
 } ntkb_protocol_opts;
 
 /* A setting of the search. */
@@ -75,7 +89,8 @@ typedef struct {
     ntkb_setting fold_best[NTKB_PROTOCOL_MAX_FOLDS]; /* nested: setting chosen per outer fold */
     double fold_inner[NTKB_PROTOCOL_MAX_FOLDS]; /* nested: its inner-CV mean accuracy */
     double seconds;                             /* wall time of all add() calls so far */
-    size_t n_fits;                              /* LIBSVM trainings so far */
+    size_t n_fits;                              /* SVM trainings so far */
+    size_t n_capped;                            /* of those, stopped at max_iter (SMO only) */
 } ntkb_protocol_result;
 
 typedef struct ntkb_protocol ntkb_protocol;

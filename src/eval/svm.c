@@ -24,7 +24,7 @@ void ntkb_svm_silence(void)
 
 ntkb_svm_params ntkb_svm_params_default(void)
 {
-    ntkb_svm_params p = {.eps = 1e-3, .cache_mb = 200.0, .shrinking = 1};
+    ntkb_svm_params p = {.eps = 1e-3, .cache_mb = 200.0, .shrinking = 1, .max_iter = 500000};
     return p;
 }
 
@@ -102,31 +102,82 @@ static ntkb_status gram_min(const double *gram, size_t n, double *min_out)
     return NTKB_OK;
 }
 
-ntkb_status ntkb_svm_rows_fill(ntkb_svm_rows *rows, const double *gram, ntkb_svm_variant variant,
-                               int threads)
+/* The variant's global scale and (cosine) the square roots of the scaled diagonal; *d_out
+ * is NULL unless cosine, owned by the caller. */
+static ntkb_status variant_prep(const double *gram, size_t n, ntkb_svm_variant variant,
+                                double *scale_out, double **d_out)
 {
-    if (!rows || !gram || variant < NTKB_SVM_RAW || variant > NTKB_SVM_COSINE)
-        return ntkb_error(NTKB_EINVAL, "svm rows: NULL argument or unknown variant");
-    const size_t n = rows->n;
+    *d_out = NULL;
+    if (!gram || variant < NTKB_SVM_RAW || variant > NTKB_SVM_COSINE)
+        return ntkb_error(NTKB_EINVAL, "svm: NULL Gram or unknown variant");
     double m = 0.0;
     ntkb_status st = gram_min(gram, n, &m);
     if (st)
         return st;
     /* search.py: gram /= gram.min(), skipped when that would flip signs or divide by 0. */
     const double scale = (variant != NTKB_SVM_RAW && m > 0.0) ? m : 1.0;
-    double *d = NULL;
     if (variant == NTKB_SVM_COSINE) {
-        d = malloc(n * sizeof *d);
+        double *d = malloc(n * sizeof *d);
         if (!d)
-            return ntkb_error(NTKB_ENOMEM, "svm rows: out of memory");
+            return ntkb_error(NTKB_ENOMEM, "svm: out of memory");
         for (size_t i = 0; i < n; i++) {
             double kii = gram[i * n + i] / scale;
             d[i] = kii > 0.0 ? sqrt(kii) : 0.0;
         }
+        *d_out = d;
     }
+    *scale_out = scale;
+    return NTKB_OK;
+}
+
+/* Entry (i, k) of the variant; numpy's order: gram_nor /= diag[:, None]; /= diag[None, :]. */
+static inline double variant_entry(double g, double scale, const double *d, size_t i, size_t k)
+{
+    double v = g / scale;
+    if (d)
+        v = (d[i] > 0.0 && d[k] > 0.0) ? (v / d[i]) / d[k] : 0.0;
+    return v;
+}
+
+#if NTKB_HAVE_OPENMP
+#define NTKB_THREADS(t) ((t) > 0 ? (t) : omp_get_max_threads())
+#endif
+
+ntkb_status ntkb_svm_gram_variant(const double *gram, size_t n, ntkb_svm_variant variant,
+                                  int threads, double *out, double *scale_out)
+{
+    if (!out || n == 0)
+        return ntkb_error(NTKB_EINVAL, "svm: NULL output or empty Gram");
+    double scale = 1.0, *d = NULL;
+    ntkb_status st = variant_prep(gram, n, variant, &scale, &d);
+    if (st)
+        return st;
     (void)threads;
 #if NTKB_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(static) num_threads(NTKB_THREADS(threads))
+#endif
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < n; k++)
+            out[i * n + k] = variant_entry(gram[i * n + k], scale, d, i, k);
+    free(d);
+    if (scale_out)
+        *scale_out = scale;
+    return NTKB_OK;
+}
+
+ntkb_status ntkb_svm_rows_fill(ntkb_svm_rows *rows, const double *gram, ntkb_svm_variant variant,
+                               int threads)
+{
+    if (!rows)
+        return ntkb_error(NTKB_EINVAL, "svm rows: NULL argument");
+    const size_t n = rows->n;
+    double scale = 1.0, *d = NULL;
+    ntkb_status st = variant_prep(gram, n, variant, &scale, &d);
+    if (st)
+        return st;
+    (void)threads;
+#if NTKB_HAVE_OPENMP
+#pragma omp parallel for schedule(static) num_threads(NTKB_THREADS(threads))
 #endif
     for (size_t i = 0; i < n; i++) {
         struct svm_node *r = rows->row[i];
@@ -134,11 +185,8 @@ ntkb_status ntkb_svm_rows_fill(ntkb_svm_rows *rows, const double *gram, ntkb_svm
         r[0].index = 0;
         r[0].value = (double)(i + 1);
         for (size_t k = 0; k < n; k++) {
-            double v = g[k] / scale;
-            if (d)  /* numpy: gram_nor /= diag[:, None]; gram_nor /= diag[None, :] */
-                v = (d[i] > 0.0 && d[k] > 0.0) ? (v / d[i]) / d[k] : 0.0;
             r[k + 1].index = (int)(k + 1);
-            r[k + 1].value = v;
+            r[k + 1].value = variant_entry(g[k], scale, d, i, k);
         }
         r[n + 1].index = -1;
         r[n + 1].value = 0.0;

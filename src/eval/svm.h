@@ -23,12 +23,12 @@
  * ascending label order (stable), so that LIBSVM's class order and internal instance order
  * equal those of sklearn's LIBSVM fork (which sorts class labels): same solver path.
  *
- * Differences from sklearn's SVC that remain: sklearn caps a solve at max_iter (search.py:
+ * Difference from sklearn's SVC that remains: sklearn caps a solve at max_iter (search.py:
  * 5e5 iterations), LIBSVM 3.24 at max(1e7, 100·l) and has no setting for it, so a solve that
- * needs more than 5e5 iterations can end elsewhere (never seen on the reference MUTAG Grams,
- * which reproduce exactly).  When a solve hits LIBSVM's cap, LIBSVM writes "WARNING: reaching
- * max number of iterations" straight to stderr (fprintf, not through the print hook), e.g. with
- * NTKB_SVM_RAW on a large-valued Gram at C = 1e4; this module cannot silence it.
+ * needs more than 5e5 iterations ends elsewhere; smo.h is LIBSVM's solver with sklearn's cap,
+ * and what the protocols use by default.  When a solve hits LIBSVM's cap, LIBSVM writes
+ * "WARNING: reaching max number of iterations" straight to stderr (fprintf, not through the
+ * print hook); this module cannot silence it.
  *
  * Thread safety: ntkb_svm_fold_correct may run concurrently on the same rows (LIBSVM's
  * training is re-entrant without probability estimates; the print hook is set once by
@@ -64,9 +64,11 @@ typedef struct {
     double eps;       /* stopping tolerance (sklearn tol = 1e-3) */
     double cache_mb;  /* LIBSVM kernel cache per training, MB (results do not depend on it) */
     int shrinking;    /* 1 as sklearn */
+    long max_iter;    /* iterations per binary solve, -1 = none; honoured by smo.h only
+                         (LIBSVM 3.24 has its own fixed cap) */
 } ntkb_svm_params;
 
-/* sklearn SVC defaults: eps 1e-3, shrinking on, cache 200 MB.  Time complexity: O(1). */
+/* search.py's SVC: eps 1e-3, shrinking on, cache 200 MB, max_iter 500000.  Time: O(1). */
 ntkb_svm_params ntkb_svm_params_default(void);
 
 /* Sends LIBSVM's progress printing to nowhere (idempotent, process-wide).  Call before
@@ -87,6 +89,13 @@ void ntkb_svm_rows_free(ntkb_svm_rows *rows);
  * (≤ 0: the OpenMP default).  Time complexity: O(n²). */
 ntkb_status ntkb_svm_rows_fill(ntkb_svm_rows *rows, const double *gram, ntkb_svm_variant variant,
                                int threads);
+
+/* Writes the variant (see the top of this file) of the n×n row-major `gram` to out (n×n, not
+ * aliasing gram) and, when scale_out is not NULL, the scale it divided by.  The values are
+ * exactly those of ntkb_svm_rows_fill.  Returns NTKB_OK, NTKB_EINVAL or NTKB_ENUMERIC (a
+ * non-finite entry).  May use `threads` OpenMP threads.  Time complexity: O(n²). */
+ntkb_status ntkb_svm_gram_variant(const double *gram, size_t n, ntkb_svm_variant variant,
+                                  int threads, double *out, double *scale_out);
 
 /* Trains a C-SVC on the rows listed in train[0..n_train) with labels[train[k]] (any
  * int64 values that fit in an int), predicts every row in test[0..n_test), and stores the

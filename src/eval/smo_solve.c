@@ -1,0 +1,310 @@
+/* LIBSVM's SMO solver for C-SVC (Fan, Chen & Lin 2005 working-set selection, shrinking),
+ * transcribed expression for expression so that the floating-point results are LIBSVM's: the
+ * kernel values are floats (LIBSVM's Qfloat), everything else double, and the loops sum in
+ * LIBSVM's order.  The stopping rule at max_iter is sklearn's (see smo.h). */
+#include "smo_solve.h"
+
+#include <math.h>
+
+enum { LOWER = 0, UPPER = 1, FREE = 2 };
+
+#define TAU 1e-12
+
+/* Row of the fold Gram for the variable at position i (LIBSVM's get_Q(i, ·) before signs). */
+static inline const float *row(const smo_solver *s, int i)
+{
+    return s->kf + (size_t)s->fp[i] * s->ldk;
+}
+
+/* Q_i[k] = (Qfloat)(y_i·y_k·K(i,k)); the sign flip is exact in float. */
+static inline float q(const smo_solver *s, const float *ri, int yi, int k)
+{
+    return (float)(yi * s->y[k]) * ri[s->fp[k]];
+}
+
+static inline void set_status(smo_solver *s, int i)
+{
+    s->status[i] = s->alpha[i] >= s->C ? UPPER : s->alpha[i] <= 0 ? LOWER : FREE;
+}
+
+#define SWAP(T, a, b) do { T t_ = (a); (a) = (b); (b) = t_; } while (0)
+
+static void swap_index(smo_solver *s, int i, int j)
+{
+    SWAP(int, s->fp[i], s->fp[j]);
+    SWAP(int, s->act[i], s->act[j]);
+    SWAP(signed char, s->y[i], s->y[j]);
+    SWAP(char, s->status[i], s->status[j]);
+    SWAP(double, s->alpha[i], s->alpha[j]);
+    SWAP(double, s->G[i], s->G[j]);
+    SWAP(double, s->G_bar[i], s->G_bar[j]);
+    SWAP(double, s->qd[i], s->qd[j]);
+}
+
+/* Gradient of the shrunk variables from G_bar and the free ones (two summation orders,
+ * chosen by LIBSVM's cost estimate). */
+static void reconstruct_gradient(smo_solver *s)
+{
+    const int m = s->m, a = s->active;
+    if (a == m)
+        return;
+    for (int j = a; j < m; j++)
+        s->G[j] = s->G_bar[j] + -1.0; /* p_j = -1 */
+    long nr_free = 0;
+    for (int j = 0; j < a; j++)
+        nr_free += s->status[j] == FREE;
+    if (nr_free * m > 2L * a * (m - a)) {
+        for (int i = a; i < m; i++) {
+            const float *ri = row(s, i);
+            for (int j = 0; j < a; j++)
+                if (s->status[j] == FREE)
+                    s->G[i] += s->alpha[j] * q(s, ri, s->y[i], j);
+        }
+    } else {
+        for (int i = 0; i < a; i++)
+            if (s->status[i] == FREE) {
+                const float *ri = row(s, i);
+                double ai = s->alpha[i];
+                for (int j = a; j < m; j++)
+                    s->G[j] += ai * q(s, ri, s->y[i], j);
+            }
+    }
+}
+
+/* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj. */
+static int select_working_set(const smo_solver *s, int *oi, int *oj)
+{
+    double Gmax = -HUGE_VAL, Gmax2 = -HUGE_VAL, obj_diff_min = HUGE_VAL;
+    int Gmax_idx = -1, Gmin_idx = -1;
+    const double *G = s->G;
+    for (int t = 0; t < s->active; t++) {
+        if (s->y[t] == +1) {
+            if (s->status[t] != UPPER && -G[t] >= Gmax) {
+                Gmax = -G[t];
+                Gmax_idx = t;
+            }
+        } else if (s->status[t] != LOWER && G[t] >= Gmax) {
+            Gmax = G[t];
+            Gmax_idx = t;
+        }
+    }
+    const int i = Gmax_idx;
+    const float *ri = i != -1 ? row(s, i) : NULL;
+    const int yi = i != -1 ? s->y[i] : 0;
+    for (int j = 0; j < s->active; j++) {
+        double grad_diff, quad_coef;
+        if (s->y[j] == +1) {
+            if (s->status[j] == LOWER)
+                continue;
+            grad_diff = Gmax + G[j];
+            if (G[j] >= Gmax2)
+                Gmax2 = G[j];
+            if (!(grad_diff > 0))
+                continue;
+            quad_coef = s->qd[i] + s->qd[j] - 2.0 * yi * q(s, ri, yi, j);
+        } else {
+            if (s->status[j] == UPPER)
+                continue;
+            grad_diff = Gmax - G[j];
+            if (-G[j] >= Gmax2)
+                Gmax2 = -G[j];
+            if (!(grad_diff > 0))
+                continue;
+            quad_coef = s->qd[i] + s->qd[j] + 2.0 * yi * q(s, ri, yi, j);
+        }
+        double obj_diff = quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef
+                                        : -(grad_diff * grad_diff) / TAU;
+        if (obj_diff <= obj_diff_min) {
+            Gmin_idx = j;
+            obj_diff_min = obj_diff;
+        }
+    }
+    if (Gmax + Gmax2 < s->eps || Gmin_idx == -1)
+        return 1;
+    *oi = Gmax_idx;
+    *oj = Gmin_idx;
+    return 0;
+}
+
+/* The analytic two-variable step, clipped to the box (LIBSVM's case analysis). */
+static void step_pair(smo_solver *s, int i, int j, double Qij)
+{
+    double *alpha = s->alpha;
+    const double C = s->C;
+    if (s->y[i] != s->y[j]) {
+        double quad_coef = s->qd[i] + s->qd[j] + 2 * Qij;
+        if (quad_coef <= 0)
+            quad_coef = TAU;
+        double delta = (-s->G[i] - s->G[j]) / quad_coef;
+        double diff = alpha[i] - alpha[j];
+        alpha[i] += delta;
+        alpha[j] += delta;
+        if (diff > 0) {
+            if (alpha[j] < 0) { alpha[j] = 0; alpha[i] = diff; }
+        } else if (alpha[i] < 0) { alpha[i] = 0; alpha[j] = -diff; }
+        if (diff > 0.0) { /* C_i - C_j */
+            if (alpha[i] > C) { alpha[i] = C; alpha[j] = C - diff; }
+        } else if (alpha[j] > C) { alpha[j] = C; alpha[i] = C + diff; }
+    } else {
+        double quad_coef = s->qd[i] + s->qd[j] - 2 * Qij;
+        if (quad_coef <= 0)
+            quad_coef = TAU;
+        double delta = (s->G[i] - s->G[j]) / quad_coef;
+        double sum = alpha[i] + alpha[j];
+        alpha[i] -= delta;
+        alpha[j] += delta;
+        if (sum > C) {
+            if (alpha[i] > C) { alpha[i] = C; alpha[j] = sum - C; }
+        } else if (alpha[j] < 0) { alpha[j] = 0; alpha[i] = sum; }
+        if (sum > C) {
+            if (alpha[j] > C) { alpha[j] = C; alpha[i] = sum - C; }
+        } else if (alpha[i] < 0) { alpha[i] = 0; alpha[j] = sum; }
+    }
+}
+
+/* G_bar += ±C·Q_i over all positions when variable i entered or left its upper bound. */
+static void update_G_bar(smo_solver *s, int i, int was_upper)
+{
+    if (was_upper == (s->status[i] == UPPER))
+        return;
+    const float *ri = row(s, i);
+    const int yi = s->y[i];
+    const double C = s->C;
+    if (was_upper)
+        for (int k = 0; k < s->m; k++)
+            s->G_bar[k] -= C * q(s, ri, yi, k);
+    else
+        for (int k = 0; k < s->m; k++)
+            s->G_bar[k] += C * q(s, ri, yi, k);
+}
+
+/* One SMO iteration on the pair (i, j). */
+static void update(smo_solver *s, int i, int j)
+{
+    const float *ri = row(s, i), *rj = row(s, j);
+    const int yi = s->y[i], yj = s->y[j];
+    const double old_i = s->alpha[i], old_j = s->alpha[j];
+    step_pair(s, i, j, q(s, ri, yi, j));
+    const double dai = s->alpha[i] - old_i, daj = s->alpha[j] - old_j;
+    for (int k = 0; k < s->active; k++)
+        s->G[k] += q(s, ri, yi, k) * dai + q(s, rj, yj, k) * daj;
+    const int ui = s->status[i] == UPPER, uj = s->status[j] == UPPER;
+    set_status(s, i);
+    set_status(s, j);
+    update_G_bar(s, i, ui);
+    update_G_bar(s, j, uj);
+}
+
+static int be_shrunk(const smo_solver *s, int i, double Gmax1, double Gmax2)
+{
+    if (s->status[i] == UPPER)
+        return s->y[i] == +1 ? -s->G[i] > Gmax1 : -s->G[i] > Gmax2;
+    if (s->status[i] == LOWER)
+        return s->y[i] == +1 ? s->G[i] > Gmax2 : s->G[i] > Gmax1;
+    return 0;
+}
+
+static void do_shrinking(smo_solver *s)
+{
+    double Gmax1 = -HUGE_VAL, Gmax2 = -HUGE_VAL;
+    for (int i = 0; i < s->active; i++) {
+        const double g = s->G[i];
+        const int up = s->status[i] != UPPER, low = s->status[i] != LOWER;
+        if (s->y[i] == +1) {
+            if (up && -g >= Gmax1)
+                Gmax1 = -g;
+            if (low && g >= Gmax2)
+                Gmax2 = g;
+        } else {
+            if (up && -g >= Gmax2)
+                Gmax2 = -g;
+            if (low && g >= Gmax1)
+                Gmax1 = g;
+        }
+    }
+    if (!s->unshrink && Gmax1 + Gmax2 <= s->eps * 10) {
+        s->unshrink = 1;
+        reconstruct_gradient(s);
+        s->active = s->m;
+    }
+    for (int i = 0; i < s->active; i++)
+        if (be_shrunk(s, i, Gmax1, Gmax2)) {
+            s->active--;
+            while (s->active > i) {
+                if (!be_shrunk(s, s->active, Gmax1, Gmax2)) {
+                    swap_index(s, i, s->active);
+                    break;
+                }
+                s->active--;
+            }
+        }
+}
+
+static double calculate_rho(const smo_solver *s)
+{
+    int nr_free = 0;
+    double ub = HUGE_VAL, lb = -HUGE_VAL, sum_free = 0;
+    for (int i = 0; i < s->active; i++) {
+        double yG = s->y[i] * s->G[i];
+        int to_ub = s->status[i] == UPPER ? s->y[i] == -1
+                  : s->status[i] == LOWER ? s->y[i] == +1 : -1;
+        if (to_ub == 1)
+            ub = yG < ub ? yG : ub;       /* std::min(ub, yG) */
+        else if (to_ub == 0)
+            lb = lb < yG ? yG : lb;       /* std::max(lb, yG) */
+        else {
+            ++nr_free;
+            sum_free += yG;
+        }
+    }
+    return nr_free > 0 ? sum_free / nr_free : (ub + lb) / 2;
+}
+
+int ntkb_smo_solve(smo_solver *s, const int *rows, const signed char *y0, int m, double C,
+                   double eps, int shrinking, long max_iter, double *coef, double *rho,
+                   long *iters)
+{
+    s->m = m;
+    s->C = C;
+    s->eps = eps;
+    s->unshrink = 0;
+    s->active = m;
+    for (int k = 0; k < m; k++) {
+        s->fp[k] = rows[k];
+        s->act[k] = k;
+        s->y[k] = y0[k];
+        s->alpha[k] = 0.0;
+        s->status[k] = LOWER;
+        s->G[k] = -1.0; /* p = -e */
+        s->G_bar[k] = 0.0;
+        s->qd[k] = s->kdiag[rows[k]];
+    }
+    long iter = 0;
+    int counter = (m < 1000 ? m : 1000) + 1, capped = 0;
+    for (;;) {
+        if (max_iter >= 0 && iter >= max_iter) {
+            capped = 1;
+            break;
+        }
+        if (--counter == 0) {
+            counter = m < 1000 ? m : 1000;
+            if (shrinking)
+                do_shrinking(s);
+        }
+        int i = -1, j = -1;
+        if (select_working_set(s, &i, &j)) {
+            reconstruct_gradient(s);
+            s->active = m;
+            if (select_working_set(s, &i, &j))
+                break;
+            counter = 1; /* shrink at the next iteration */
+        }
+        ++iter;
+        update(s, i, j);
+    }
+    *rho = calculate_rho(s);
+    for (int k = 0; k < m; k++)
+        coef[s->act[k]] = s->alpha[k] * y0[s->act[k]];
+    *iters = iter;
+    return capped;
+}
