@@ -240,7 +240,8 @@ static void check_mutag(const char *file, double raw, double raw_C, double nor, 
     free(y);
 }
 
-/* The grid does not depend on the thread count (fits are independent and deterministic). */
+/* The grid does not depend on the thread count (fits are independent and deterministic), and
+ * the C SMO solver's grid equals LIBSVM's (p[2]) on this Gram, whose solves all converge. */
 static void test_threads_invariant(void **state)
 {
     (void)state;
@@ -259,12 +260,13 @@ static void test_threads_invariant(void **state)
     double C[12];
     for (size_t k = 0; k < 12; k++)
         C[k] = ntkb_protocol_default_C(10 * k, 120);
-    ntkb_protocol *p[2] = {NULL, NULL};
-    for (int t = 0; t < 2; t++) {
+    ntkb_protocol *p[3] = {NULL, NULL, NULL};
+    for (int t = 0; t < 3; t++) {
         ntkb_protocol_opts o = ntkb_protocol_opts_default();
         o.C = C;
         o.n_C = 12;
-        o.threads = t + 1;
+        o.threads = t == 0 ? 1 : 2;
+        o.solver = t == 2 ? NTKB_SOLVER_LIBSVM : NTKB_SOLVER_SMO;
         assert_int_equal(ntkb_protocol_alloc(n, y, 10, folds->train, folds->n_train,
                                              folds->test, folds->n_test, &o, &p[t]),
                          NTKB_OK);
@@ -272,10 +274,11 @@ static void test_threads_invariant(void **state)
     }
     for (size_t c = 0; c < 12; c++)
         for (int v = NTKB_SVM_SCALED; v <= NTKB_SVM_COSINE; v++)
-            assert_true(ntkb_protocol_grid_mean(p[0], 0, v, c) ==
-                        ntkb_protocol_grid_mean(p[1], 0, v, c));
-    ntkb_protocol_free(p[0]);
-    ntkb_protocol_free(p[1]);
+            for (int t = 1; t < 3; t++)
+                assert_true(ntkb_protocol_grid_mean(p[0], 0, v, c) ==
+                            ntkb_protocol_grid_mean(p[t], 0, v, c));
+    for (int t = 0; t < 3; t++)
+        ntkb_protocol_free(p[t]);
     ntkb_folds_free(folds);
     ntkb_gram_free(g);
     free(y);
@@ -320,6 +323,27 @@ static void test_errors(void **state)
     assert_int_equal(ntkb_protocol_n_candidates(p), 0);
     ntkb_protocol_free(p);
     ntkb_protocol_free(NULL);
+    o = ntkb_protocol_opts_default();
+    o.svm.max_iter = -2;
+    assert_int_equal(ntkb_protocol_alloc(SN, sy, 2, train, n_train, test, n_test, &o, &p),
+                     NTKB_EINVAL);
+    o = ntkb_protocol_opts_default();
+    o.solver = (ntkb_solver)7;
+    assert_int_equal(ntkb_protocol_alloc(SN, sy, 2, train, n_train, test, n_test, &o, &p),
+                     NTKB_EINVAL);
+    /* A cap of one iteration stops every fit there, and the result says so. */
+    const double oneC[1] = {1e3};
+    o = ntkb_protocol_opts_default();
+    o.C = oneC;
+    o.n_C = 1;
+    o.svm.max_iter = 1;
+    assert_int_equal(ntkb_protocol_alloc(SN, sy, 2, train, n_train, test, n_test, &o, &p),
+                     NTKB_OK);
+    assert_int_equal(ntkb_protocol_add(p, "capped", sgram), NTKB_OK);
+    assert_int_equal(ntkb_protocol_paper(p, SIZE_MAX, 0, &r), NTKB_OK);
+    assert_int_equal(r.n_fits, 4);
+    assert_int_equal(r.n_capped, 4);
+    ntkb_protocol_free(p);
     assert_close(ntkb_protocol_default_C(0, 120), 1e-2, 1e-15);
     assert_close(ntkb_protocol_default_C(119, 120), 1e4, 1e-15);
     assert_close(ntkb_protocol_default_C(41, 120), 1.16742, 1e-5); /* search.py's 1.1674 */

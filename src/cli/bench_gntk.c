@@ -25,7 +25,9 @@ static void usage(FILE *out)
             "                  [--scale uniform|degree] [--out DIR] [--threads N] [--resume]\n"
             "                  [--faithful] [--tile T] [--quiet]\n"
             "       bench_gntk --evaluate [--dataset NAME] [--grid released|quick|min]\n"
-            "                  [--paper-C N] [--nested-C N] [--cache DIR] [--results DIR] [--threads N]\n"
+            "                  [--grid-R R] [--grid-scale uniform|degree] [--paper-C N] [--nested-C N]\n"
+            "                  [--solver smo|libsvm] [--max-iter N] [--cache DIR] [--results DIR]\n"
+            "                  [--threads N]\n"
             "Computes GNTK Gram matrices (Du et al. 2019, exact to KangchengHou/gntk).  One pass\n"
             "with L BLOCKs yields the Gram of every depth l <= L, with and without the\n"
             "jumping-knowledge readout.\n"
@@ -51,7 +53,7 @@ static void usage(FILE *out)
             "  --quiet    no progress lines on stderr\n"
             "  --evaluate the graph benchmark end to end: GNTK Grams over a grid (one pass per\n"
             "             (R, scale), cached in --cache and reused when their fingerprint matches)\n"
-            "             and WL subtree Grams (h = 1..6), each searched with LIBSVM under the\n"
+            "             and WL subtree Grams (h = 1..6), each searched with a C-SVC under the\n"
             "             paper protocol and nested CV on the dataset's fixed 10 folds; appends\n"
             "             rows to RESULTS/graphs.csv, rewrites RESULTS/graphs.md and\n"
             "             RESULTS/figures/graphs.dat (scripts/regenerate-results draws the figure)\n"
@@ -59,8 +61,15 @@ static void usage(FILE *out)
             "             and PTC, {1,3} otherwise; R in {1,2,3}; both scales; jk 0/1); quick: the\n"
             "             deepest L, R in {1,3}, uniform; min: the shallowest L, R = 1, uniform\n"
             "             [released]\n"
+            "  --grid-R   restrict the grid to this R (MLP layers) [all of the grid's]\n"
+            "  --grid-scale restrict the grid to this scaling [all of the grid's]\n"
             "  --paper-C  C values of the paper search, spread over search.py's 120 [120]\n"
             "  --nested-C C values of the nested search (0: no nested protocol) [20]\n"
+            "  --solver   smo: LIBSVM's SMO algorithm in C, stopped after --max-iter iterations\n"
+            "             per binary solve as search.py's SVC(max_iter=5e5); libsvm: LIBSVM 3.24\n"
+            "             itself (its own fixed cap, max(1e7, 100 l)); both decide identically on\n"
+            "             solves that converge before the cap [smo]\n"
+            "  --max-iter SMO iteration cap per binary solve, -1 for none [500000]\n"
             "  --cache    directory of cached GNTK Grams [cache]\n"
             "  --results  directory of graphs.csv, published-graphs.csv, graphs.md [results]\n"
             "  --help     this text\n  --version  print the version\n"
@@ -96,7 +105,9 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"faithful", no_argument, 0, 'F'},     {"evaluate", no_argument, 0, 'E'},
         {"grid", required_argument, 0, 'g'},   {"paper-C", required_argument, 0, 'P'},
         {"nested-C", required_argument, 0, 'N'}, {"cache", required_argument, 0, 'c'},
-        {"results", required_argument, 0, 'S'},
+        {"results", required_argument, 0, 'S'}, {"grid-R", required_argument, 0, 'G'},
+        {"grid-scale", required_argument, 0, 'H'}, {"solver", required_argument, 0, 'O'},
+        {"max-iter", required_argument, 0, 'I'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     long v;
     int c;
@@ -152,6 +163,26 @@ static int parse_args(int argc, char **argv, cli_args *a)
                 return fprintf(stderr, "bench_gntk: --%s needs %d..120\n", c == 'P' ? "paper-C" : "nested-C",
                                c == 'P'), -1;
             *(c == 'P' ? &a->eval.paper_C : &a->eval.nested_C) = (size_t)v;
+            break;
+        case 'G':
+            if (!parse_int(optarg, 1, 64, &v))
+                return fprintf(stderr, "bench_gntk: --grid-R needs 1..64\n"), -1;
+            a->eval.mlp_only = (int)v;
+            break;
+        case 'H':
+            if (strcmp(optarg, "uniform") && strcmp(optarg, "degree"))
+                return fprintf(stderr, "bench_gntk: --grid-scale is uniform or degree\n"), -1;
+            a->eval.scale_only = strcmp(optarg, "degree") == 0 ? NTKB_GNTK_DEGREE : NTKB_GNTK_UNIFORM;
+            break;
+        case 'O':
+            if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
+                return fprintf(stderr, "bench_gntk: --solver is smo or libsvm\n"), -1;
+            a->eval.solver = strcmp(optarg, "libsvm") == 0;
+            break;
+        case 'I':
+            if (!parse_int(optarg, -1, 2000000000L, &v))
+                return fprintf(stderr, "bench_gntk: --max-iter needs -1..2000000000\n"), -1;
+            a->eval.max_iter = v;
             break;
         case 'c': a->eval.cache_dir = optarg; break;
         case 'S': a->eval.results_dir = optarg; break;
@@ -252,7 +283,7 @@ static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
 int main(int argc, char **argv)
 {
     cli_args a = {"MUTAG", NULL, {2, 2, NTKB_GNTK_UNIFORM, 0}, 0, 0, 0, 0, 0,
-                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, NULL}};
+                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, 0, -1, 0, 500000, NULL}};
     int pr = parse_args(argc, argv, &a);
     if (pr != 0) {
         if (pr < 0)

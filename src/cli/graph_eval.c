@@ -33,7 +33,7 @@ typedef struct {
  * otherwise; R ∈ {1,2,3}; both scales; both readouts come free with each pass.  For the biggest
  * datasets on two cores: the quick grid keeps the deepest L and R ∈ {1,3} with uniform scaling;
  * the min grid the shallowest L, R = 1, uniform. */
-static gntk_grid grid_for(const char *name, graph_grid_kind kind)
+static gntk_grid grid_for(const char *name, graph_grid_kind kind, int mlp_only, int scale_only)
 {
     int deep = strcmp(name, "NCI1") == 0 || strcmp(name, "PTC") == 0;
     gntk_grid g = {{1, 3, 0}, 2, {1, 2, 3}, 3, {NTKB_GNTK_UNIFORM, NTKB_GNTK_DEGREE}, 2};
@@ -50,6 +50,14 @@ static gntk_grid grid_for(const char *name, graph_grid_kind kind)
         g.n_mlp = 1;
     if (kind != GRID_RELEASED) {
         g.n_blocks = 1;
+        g.n_scales = 1;
+    }
+    if (mlp_only > 0) {
+        g.mlp[0] = mlp_only;
+        g.n_mlp = 1;
+    }
+    if (scale_only >= 0) {
+        g.scales[0] = (ntkb_gntk_scale)scale_only;
         g.n_scales = 1;
     }
     return g;
@@ -202,11 +210,15 @@ static double *c_grid(size_t n)
     return C;
 }
 
-static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f, int threads,
-                                size_t n_C, unsigned protocol, ntkb_protocol **out)
+static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
+                                const graph_eval_opts *o, size_t n_C, unsigned protocol,
+                                ntkb_protocol **out)
 {
     ntkb_protocol_opts po = ntkb_protocol_opts_default();
-    po.threads = threads;
+    po.threads = o->threads;
+    po.progress = !o->quiet;
+    po.solver = (ntkb_solver)o->solver;
+    po.svm.max_iter = o->max_iter;
     po.protocols = protocol;
     po.n_C = n_C;
     po.C = c_grid(n_C);
@@ -222,9 +234,9 @@ static ntkb_status searches_alloc(const ntkb_graphset *gs, const ntkb_folds *f,
                                   const graph_eval_opts *o, searches *s)
 {
     memset(s, 0, sizeof *s);
-    ntkb_status st = protocol_for(gs, f, o->threads, o->paper_C, NTKB_PROTOCOL_PAPER, &s->paper);
+    ntkb_status st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, &s->paper);
     if (st == NTKB_OK && o->nested_C > 0)
-        st = protocol_for(gs, f, o->threads, o->nested_C, NTKB_PROTOCOL_NESTED, &s->nested);
+        st = protocol_for(gs, f, o, o->nested_C, NTKB_PROTOCOL_NESTED, &s->nested);
     return st;
 }
 
@@ -250,7 +262,7 @@ static ntkb_status searches_add(searches *s, const char *name, const double *gra
 static ntkb_status add_gntk(const ntkb_graphset *gs, const graph_eval_opts *o, searches *s,
                             double *kernel_s)
 {
-    gntk_grid g = grid_for(gs->name, o->grid);
+    gntk_grid g = grid_for(gs->name, o->grid, o->mlp_only, o->scale_only);
     char dir[4200], path[4400], name[96];
     ntkb_status st = NTKB_OK;
     snprintf(dir, sizeof dir, "%s/%s", o->cache_dir, gs->name);
@@ -311,6 +323,28 @@ static ntkb_status add_wl(const ntkb_graphset *gs, const graph_eval_opts *o, sea
 
 static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
+/* "released grid", "released grid (R=3, degree only)", plus the solver when not the default. */
+static void grid_label(const graph_eval_opts *o, char *buf, size_t size)
+{
+    char only[64] = "";
+    const char *scale = o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform";
+    if (o->mlp_only > 0 && o->scale_only >= 0)
+        snprintf(only, sizeof only, " (R=%d, %s only)", o->mlp_only, scale);
+    else if (o->mlp_only > 0)
+        snprintf(only, sizeof only, " (R=%d only)", o->mlp_only);
+    else if (o->scale_only >= 0)
+        snprintf(only, sizeof only, " (%s only)", scale);
+    snprintf(buf, size, "%s grid%s; %s", GRID_NAMES[o->grid], only,
+             o->solver == NTKB_SOLVER_LIBSVM ? "LIBSVM 3.24" : "SMO");
+    if (o->solver != NTKB_SOLVER_LIBSVM) {
+        size_t len = strlen(buf);
+        if (o->max_iter >= 0)
+            snprintf(buf + len, size - len, " max_iter %ld", o->max_iter);
+        else
+            snprintf(buf + len, size - len, " no max_iter");
+    }
+}
+
 static const char *variant_name(ntkb_svm_variant v)
 {
     return v == NTKB_SVM_COSINE ? "cosine-normalised" : v == NTKB_SVM_SCALED ? "K/min K" : "raw";
@@ -344,9 +378,15 @@ static ntkb_status report_family(const ntkb_graphset *gs, const graph_eval_opts 
     if (st != NTKB_OK)
         return st;
     ntkb_report_row row = base_row(gs, o, method, "paper", &r, kernel_s, s->seconds);
-    snprintf(row.params, sizeof row.params, "%s, %s, C=%.4g (best of %zu candidates x 2 x %zu C; %s grid)",
+    char grid[160];
+    grid_label(o, grid, sizeof grid);
+    if (strcmp(method, "WL") == 0) /* the WL search is h = 1..6 whatever the GNTK grid */
+        snprintf(grid, sizeof grid, "h = 1..%d; %s", WL_MAX_H, strchr(grid, ';') + 2);
+    snprintf(row.params, sizeof row.params,
+             "%s, %s, C=%.4g (best of %zu candidates x 2 x %zu C; %s; %zu of %zu fits capped)",
              ntkb_protocol_candidate_name(s->paper, r.best.candidate), variant_name(r.best.variant),
-             r.best.C, ntkb_protocol_n_candidates(s->paper), o->paper_C, GRID_NAMES[o->grid]);
+             r.best.C, ntkb_protocol_n_candidates(s->paper), o->paper_C, grid, r.n_capped,
+             r.n_fits);
     printf("%-10s %-5s paper : %6.2f ± %5.2f  %s\n", gs->name, method, row.mean, row.std, row.params);
     if ((st = ntkb_report_append(csv, &row)) != NTKB_OK || !s->nested)
         return st;

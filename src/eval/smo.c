@@ -51,6 +51,7 @@ void ntkb_smo_fold_free(ntkb_smo_fold *f)
     free(f->s.G);
     free(f->s.G_bar);
     free(f->s.qd);
+    free(f->s.work);
     free(f);
 }
 
@@ -122,9 +123,10 @@ static ntkb_status alloc_work(ntkb_smo_fold *f)
     f->s.G = malloc(l * sizeof(double));
     f->s.G_bar = malloc(l * sizeof(double));
     f->s.qd = malloc(l * sizeof(double));
+    f->s.work = malloc(l * sizeof(double));
     if (!f->kf || !f->diag || !f->coef || !f->rho || !f->rows || !f->y0 || !f->s.fp ||
         !f->s.act || !f->s.y || !f->s.status || !f->s.alpha || !f->s.G || !f->s.G_bar ||
-        !f->s.qd)
+        !f->s.qd || !f->s.work)
         return ntkb_error(NTKB_ENOMEM, "smo: cannot allocate a fold of %zu rows (%.0f MB)", l,
                           4e-6 * (double)l * (double)l);
     f->s.kf = f->kf;

@@ -71,57 +71,73 @@ static void reconstruct_gradient(smo_solver *s)
     }
 }
 
-/* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj. */
-static int select_working_set(const smo_solver *s, int *oi, int *oj)
+/* i of WSS3: the last position maximising -y_t·G_t over I_up (LIBSVM's ">=" scan). */
+static int select_i(const smo_solver *s, double *Gmax_out)
 {
-    double Gmax = -HUGE_VAL, Gmax2 = -HUGE_VAL, obj_diff_min = HUGE_VAL;
-    int Gmax_idx = -1, Gmin_idx = -1;
-    const double *G = s->G;
+    double Gmax = -HUGE_VAL;
+    int Gmax_idx = -1;
     for (int t = 0; t < s->active; t++) {
         if (s->y[t] == +1) {
-            if (s->status[t] != UPPER && -G[t] >= Gmax) {
-                Gmax = -G[t];
+            if (s->status[t] != UPPER && -s->G[t] >= Gmax) {
+                Gmax = -s->G[t];
                 Gmax_idx = t;
             }
-        } else if (s->status[t] != LOWER && G[t] >= Gmax) {
-            Gmax = G[t];
+        } else if (s->status[t] != LOWER && s->G[t] >= Gmax) {
+            Gmax = s->G[t];
             Gmax_idx = t;
         }
     }
-    const int i = Gmax_idx;
-    const float *ri = i != -1 ? row(s, i) : NULL;
-    const int yi = i != -1 ? s->y[i] : 0;
-    for (int j = 0; j < s->active; j++) {
-        double grad_diff, quad_coef;
-        if (s->y[j] == +1) {
-            if (s->status[j] == LOWER)
-                continue;
-            grad_diff = Gmax + G[j];
-            if (G[j] >= Gmax2)
-                Gmax2 = G[j];
-            if (!(grad_diff > 0))
-                continue;
-            quad_coef = s->qd[i] + s->qd[j] - 2.0 * yi * q(s, ri, yi, j);
-        } else {
-            if (s->status[j] == UPPER)
-                continue;
-            grad_diff = Gmax - G[j];
-            if (-G[j] >= Gmax2)
-                Gmax2 = -G[j];
-            if (!(grad_diff > 0))
-                continue;
-            quad_coef = s->qd[i] + s->qd[j] + 2.0 * yi * q(s, ri, yi, j);
-        }
-        double obj_diff = quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef
-                                        : -(grad_diff * grad_diff) / TAU;
-        if (obj_diff <= obj_diff_min) {
-            Gmin_idx = j;
-            obj_diff_min = obj_diff;
-        }
+    *Gmax_out = Gmax;
+    return Gmax_idx;
+}
+
+/* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj.
+ *
+ * LIBSVM's second scan, rewritten without branches so that it vectorises (it is ~90 % of the
+ * solver's time): for y_j = +1 it computes Gmax + G_j and QD_i + QD_j - 2·y_i·Q_ij, for
+ * y_j = -1 Gmax - G_j and QD_i + QD_j + 2·y_i·Q_ij; with Q_ij = y_i·y_j·K_ij both are exactly
+ * Gmax + (y_j·G_j) and (QD_i + QD_j) - 2·K_ij, since the sign flips are exact.  LIBSVM's
+ * running "obj_diff <= min" keeps the last position holding the minimum, which is what the
+ * two reductions after the loop find; non-candidates get +inf, which no candidate can have
+ * (a candidate's obj_diff is ≤ -0). */
+static int select_working_set(const smo_solver *s, int *oi, int *oj)
+{
+    double Gmax, Gmax2 = -HUGE_VAL;
+    const int i = select_i(s, &Gmax), n = s->active;
+    if (i == -1)
+        return 1; /* Gmax = -inf: LIBSVM's test below then returns 1 too */
+    const float *ri = row(s, i);
+    const double qdi = s->qd[i];
+    double *obj = s->work;
+    /* (the reductions may reorder: max and min are exact, and a ±0 tie cannot change the
+     * tests that read them) */
+#pragma omp simd reduction(max : Gmax2)
+    for (int j = 0; j < n; j++) {
+        const int plus = s->y[j] == +1;
+        const int eligible = plus ? s->status[j] != LOWER : s->status[j] != UPPER;
+        const double g = plus ? s->G[j] : -s->G[j];
+        const double grad_diff = Gmax + g;
+        const double quad_coef = (qdi + s->qd[j]) - 2.0 * (double)ri[s->fp[j]];
+        const double o = quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef
+                                       : -(grad_diff * grad_diff) / TAU;
+        obj[j] = eligible && grad_diff > 0 ? o : HUGE_VAL;
+        const double g2 = eligible ? g : -HUGE_VAL;
+        Gmax2 = g2 > Gmax2 ? g2 : Gmax2;
     }
+    double obj_min = HUGE_VAL;
+#pragma omp simd reduction(min : obj_min)
+    for (int j = 0; j < n; j++)
+        obj_min = obj[j] < obj_min ? obj[j] : obj_min;
+    int Gmin_idx = -1;
+    if (obj_min < HUGE_VAL)
+        for (int j = n - 1; j >= 0; j--)
+            if (obj[j] == obj_min) {
+                Gmin_idx = j;
+                break;
+            }
     if (Gmax + Gmax2 < s->eps || Gmin_idx == -1)
         return 1;
-    *oi = Gmax_idx;
+    *oi = i;
     *oj = Gmin_idx;
     return 0;
 }

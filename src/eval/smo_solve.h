@@ -16,6 +16,7 @@ typedef struct {
     signed char *y;     /* +1 / -1 */
     char *status;       /* lower bound, upper bound, free */
     double *alpha, *G, *G_bar, *qd;
+    double *work;       /* scratch of the working-set selection */
     int active;         /* positions [0, active) are not shrunk */
     int unshrink;
     double C, eps;
