@@ -1,9 +1,10 @@
 /* Speed of the paper-protocol SVM grid (src/eval/protocol.h) on one Gram.
- * usage: perf_svm [DATASET=COLLAB] [STRIDE=10] [THREADS=2] [SOLVER=smo|libsvm|both] [GRAM.npy]
+ * usage: perf_svm [DATASET=COLLAB] [STRIDE=10] [THREADS=2] [SOLVER=smo|libsvm|both]
+ *                 [GRAM.npy | wlH]
  * Evaluates the GNTK search grid — 120 C values in logspace(-2, 4), scaled and cosine Gram,
  * the dataset's 10 fixed folds: 2,400 SVM fits — restricted to every STRIDE-th C value
- * (STRIDE = 1: the whole grid), on GRAM.npy or, without it, on the WL subtree Gram (H = 5)
- * computed here.  Prints a CSV line with the measured time and the whole-grid extrapolation
+ * (STRIDE = 1: the whole grid), on GRAM.npy or on the WL subtree Gram of height H computed
+ * here (wlH, H = 1..6; default wl5).  Prints a CSV line with the measured time and the whole-grid extrapolation
  * (measured × 120 / evaluated C values; the strided C values span the grid evenly, so they
  * sample the slow large-C solves in proportion).  Target (issue 4): COLLAB ≤ 15 min.
  * SOLVER both runs LIBSVM 3.24 (the baseline) and then the C SMO solver on the same Gram in the
@@ -84,15 +85,22 @@ int main(int argc, char **argv)
         ntkb_dataset_dir(dataset, NULL, dir, sizeof dir) ||
         ntkb_folds_read(dir, 10, gs->n_graphs, &folds))
         return fail();
+    size_t wl_h = 5;
+    if (gram_path && !strncmp(gram_path, "wl", 2) && gram_path[2] >= '1' && gram_path[2] <= '6' &&
+        !gram_path[3]) {
+        wl_h = (size_t)(gram_path[2] - '0');
+        gram_path = NULL;
+    }
     if (gram_path) {
         if (ntkb_gram_load_npy(gram_path, &g))
             return fail();
     } else {
-        ntkb_gram *out[6];
-        uint8_t want[6] = {0, 0, 0, 0, 0, 1};
-        if (ntkb_wl_grams(gs, 5, NTKB_WL_INIT_TAGS, want, threads, out, NULL))
+        ntkb_gram *out[7] = {0};
+        uint8_t want[7] = {0};
+        want[wl_h] = 1;
+        if (ntkb_wl_grams(gs, wl_h, NTKB_WL_INIT_TAGS, want, threads, out, NULL))
             return fail();
-        g = out[5];
+        g = out[wl_h];
     }
     double C[120], grid[2][240];
     size_t n_C = 0;

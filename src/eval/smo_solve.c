@@ -71,53 +71,67 @@ static void reconstruct_gradient(smo_solver *s)
     }
 }
 
-/* i of WSS3: the last position maximising -y_t·G_t over I_up (LIBSVM's ">=" scan). */
+/* The last position j < n with v[j] == vmax, or -1 (LIBSVM's running ">=" / "<=" scans keep
+ * the last position holding the extremum; == treats ±0 alike, as those comparisons do). */
+static int last_equal(const double *v, int n, double vmax)
+{
+    for (int j = n - 1; j >= 0; j--)
+        if (v[j] == vmax)
+            return j;
+    return -1;
+}
+
+/* i of WSS3: the last position maximising -y_t·G_t over I_up, and that maximum. */
 static int select_i(const smo_solver *s, double *Gmax_out)
 {
-    double Gmax = -HUGE_VAL;
-    int Gmax_idx = -1;
-    for (int t = 0; t < s->active; t++) {
-        if (s->y[t] == +1) {
-            if (s->status[t] != UPPER && -s->G[t] >= Gmax) {
-                Gmax = -s->G[t];
-                Gmax_idx = t;
-            }
-        } else if (s->status[t] != LOWER && s->G[t] >= Gmax) {
-            Gmax = s->G[t];
-            Gmax_idx = t;
-        }
+    const int n = s->active;
+    const signed char *restrict y = s->y;
+    const char *restrict status = s->status;
+    const double *restrict G = s->G;
+    double *restrict v = s->work;
+    double vmax = -HUGE_VAL;
+#pragma omp simd reduction(max : vmax)
+    for (int t = 0; t < n; t++) {
+        const int plus = y[t] == +1, st = status[t];
+        const int eligible = plus ? st != UPPER : st != LOWER;
+        const double g = G[t], val = plus ? -g : g;
+        const double vt = eligible ? val : -HUGE_VAL;
+        v[t] = vt;
+        vmax = vt > vmax ? vt : vmax;
     }
-    *Gmax_out = Gmax;
-    return Gmax_idx;
+    const int i = vmax > -HUGE_VAL ? last_equal(v, n, vmax) : -1;
+    *Gmax_out = i >= 0 ? v[i] : -HUGE_VAL;
+    return i;
 }
 
 /* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj.
  *
- * LIBSVM's second scan, rewritten without branches so that it vectorises (it is ~90 % of the
- * solver's time): for y_j = +1 it computes Gmax + G_j and QD_i + QD_j - 2·y_i·Q_ij, for
- * y_j = -1 Gmax - G_j and QD_i + QD_j + 2·y_i·Q_ij; with Q_ij = y_i·y_j·K_ij both are exactly
- * Gmax + (y_j·G_j) and (QD_i + QD_j) - 2·K_ij, since the sign flips are exact.  LIBSVM's
- * running "obj_diff <= min" keeps the last position holding the minimum, which is what the
- * two reductions after the loop find; non-candidates get +inf, which no candidate can have
- * (a candidate's obj_diff is ≤ -0). */
+ * LIBSVM's two scans, rewritten without branches so that they vectorise (they are ~90 % of
+ * the solver's time).  For y_j = +1 LIBSVM computes Gmax + G_j and QD_i + QD_j - 2·y_i·Q_ij,
+ * for y_j = -1 Gmax - G_j and QD_i + QD_j + 2·y_i·Q_ij; with Q_ij = y_i·y_j·K_ij both are
+ * exactly Gmax + (y_j·G_j) and (QD_i + QD_j) - 2·K_ij, since the sign flips are exact.
+ * Non-candidates get +inf, which no candidate can have (a candidate's obj_diff is ≤ -0).
+ * The max and min reductions may reorder: they are exact. */
 static int select_working_set(const smo_solver *s, int *oi, int *oj)
 {
     double Gmax, Gmax2 = -HUGE_VAL;
     const int i = select_i(s, &Gmax), n = s->active;
     if (i == -1)
         return 1; /* Gmax = -inf: LIBSVM's test below then returns 1 too */
-    const float *ri = row(s, i);
-    const double qdi = s->qd[i];
-    double *obj = s->work;
-    /* (the reductions may reorder: max and min are exact, and a ±0 tie cannot change the
-     * tests that read them) */
+    const float *restrict ri = row(s, i);
+    const int *restrict fp = s->fp;
+    const signed char *restrict y = s->y;
+    const char *restrict status = s->status;
+    const double *restrict G = s->G, *restrict qd = s->qd;
+    double *restrict obj = s->work;
+    const double qdi = qd[i];
 #pragma omp simd reduction(max : Gmax2)
     for (int j = 0; j < n; j++) {
-        const int plus = s->y[j] == +1;
-        const int eligible = plus ? s->status[j] != LOWER : s->status[j] != UPPER;
-        const double g = plus ? s->G[j] : -s->G[j];
+        const int plus = y[j] == +1, st = status[j];
+        const int eligible = plus ? st != LOWER : st != UPPER;
+        const double gj = G[j], g = plus ? gj : -gj;
         const double grad_diff = Gmax + g;
-        const double quad_coef = (qdi + s->qd[j]) - 2.0 * (double)ri[s->fp[j]];
+        const double quad_coef = (qdi + qd[j]) - 2.0 * (double)ri[fp[j]];
         const double o = quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef
                                        : -(grad_diff * grad_diff) / TAU;
         obj[j] = eligible && grad_diff > 0 ? o : HUGE_VAL;
@@ -128,13 +142,7 @@ static int select_working_set(const smo_solver *s, int *oi, int *oj)
 #pragma omp simd reduction(min : obj_min)
     for (int j = 0; j < n; j++)
         obj_min = obj[j] < obj_min ? obj[j] : obj_min;
-    int Gmin_idx = -1;
-    if (obj_min < HUGE_VAL)
-        for (int j = n - 1; j >= 0; j--)
-            if (obj[j] == obj_min) {
-                Gmin_idx = j;
-                break;
-            }
+    const int Gmin_idx = obj_min < HUGE_VAL ? last_equal(obj, n, obj_min) : -1;
     if (Gmax + Gmax2 < s->eps || Gmin_idx == -1)
         return 1;
     *oi = i;
@@ -202,8 +210,12 @@ static void update(smo_solver *s, int i, int j)
     const double old_i = s->alpha[i], old_j = s->alpha[j];
     step_pair(s, i, j, q(s, ri, yi, j));
     const double dai = s->alpha[i] - old_i, daj = s->alpha[j] - old_j;
-    for (int k = 0; k < s->active; k++)
-        s->G[k] += q(s, ri, yi, k) * dai + q(s, rj, yj, k) * daj;
+    const int *restrict fp = s->fp;
+    const signed char *restrict y = s->y;
+    double *restrict G = s->G;
+    const int n = s->active;
+    for (int k = 0; k < n; k++)
+        G[k] += (float)(yi * y[k]) * ri[fp[k]] * dai + (float)(yj * y[k]) * rj[fp[k]] * daj;
     const int ui = s->status[i] == UPPER, uj = s->status[j] == UPPER;
     set_status(s, i);
     set_status(s, j);
