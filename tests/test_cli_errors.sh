@@ -27,6 +27,9 @@ check "non-numeric token exits 2" 2 "NONNUM.txt:3: expected neighbour 1 of 1" \
   "$bench" --dataset "$tmp/NONNUM.txt" --out "$tmp/out_dir"
 check "missing dataset exits 2 with its name" 2 "NO_SUCH" "$bench" --dataset NO_SUCH
 check "unknown option exits 1" 1 "usage" "$bench" --no-such-option
+check "bad --solver exits 1" 1 "--solver is smo or libsvm" "$bench" --evaluate --solver x
+check "bad --max-iter exits 1" 1 "--max-iter needs" "$bench" --evaluate --max-iter -5
+check "bad --grid-L exits 1" 1 "--grid-L needs" "$bench" --evaluate --grid-L 0
 n=$((n + 1))
 if [ -z "$(ls -A "$tmp/out_dir")" ]; then echo "ok $n - no partial output left"; else
   echo "not ok $n - output left: $(ls "$tmp/out_dir")"; fails=$((fails + 1)); fi
@@ -52,6 +55,16 @@ if "$bench" --evaluate --dataset MUTAG --grid min --paper-C 2 --nested-C 0 --cac
   echo "ok $n - a second --evaluate reuses the cached Grams"
 else
   echo "not ok $n - cached Grams not reused"; fails=$((fails + 1))
+fi
+# A restricted grid names its restriction and the solver in the row
+n=$((n + 1))
+if "$bench" --evaluate --dataset MUTAG --grid released --grid-L 1 --grid-R 1 --grid-scale uniform \
+     --paper-C 2 --nested-C 0 --solver libsvm --quiet --cache "$tmp/cache" --results "$tmp/res" \
+     --threads 2 > "$tmp/out" 2> "$tmp/err" &&
+   grep -q 'released grid (L=1, R=1, uniform only); LIBSVM 3.24' "$tmp/res/graphs.csv"; then
+  echo "ok $n - --grid-L/--grid-R/--grid-scale and --solver are recorded in the row"
+else
+  echo "not ok $n - restricted grid: $(head -c 300 "$tmp/err")"; fails=$((fails + 1))
 fi
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -25,7 +25,8 @@ static void usage(FILE *out)
             "                  [--scale uniform|degree] [--out DIR] [--threads N] [--resume]\n"
             "                  [--faithful] [--tile T] [--quiet]\n"
             "       bench_gntk --evaluate [--dataset NAME] [--grid released|quick|min]\n"
-            "                  [--grid-R R] [--grid-scale uniform|degree] [--paper-C N] [--nested-C N]\n"
+            "                  [--grid-L L] [--grid-R R] [--grid-scale uniform|degree]\n"
+            "                  [--paper-C N] [--nested-C N]\n"
             "                  [--solver smo|libsvm] [--max-iter N] [--cache DIR] [--results DIR]\n"
             "                  [--threads N]\n"
             "Computes GNTK Gram matrices (Du et al. 2019, exact to KangchengHou/gntk).  One pass\n"
@@ -61,8 +62,9 @@ static void usage(FILE *out)
             "             and PTC, {1,3} otherwise; R in {1,2,3}; both scales; jk 0/1); quick: the\n"
             "             deepest L, R in {1,3}, uniform; min: the shallowest L, R = 1, uniform\n"
             "             [released]\n"
-            "  --grid-R   restrict the grid to this R (MLP layers) [all of the grid's]\n"
-            "  --grid-scale restrict the grid to this scaling [all of the grid's]\n"
+            "  --grid-L   only this L (BLOCKs) instead of the grid's [the grid's]\n"
+            "  --grid-R   only this R (MLP layers) instead of the grid's [the grid's]\n"
+            "  --grid-scale only this scaling instead of the grid's [the grid's]\n"
             "  --paper-C  C values of the paper search, spread over search.py's 120 [120]\n"
             "  --nested-C C values of the nested search (0: no nested protocol) [20]\n"
             "  --solver   smo: LIBSVM's SMO algorithm in C, stopped after --max-iter iterations\n"
@@ -106,6 +108,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"grid", required_argument, 0, 'g'},   {"paper-C", required_argument, 0, 'P'},
         {"nested-C", required_argument, 0, 'N'}, {"cache", required_argument, 0, 'c'},
         {"results", required_argument, 0, 'S'}, {"grid-R", required_argument, 0, 'G'},
+        {"grid-L", required_argument, 0, 'J'},
         {"grid-scale", required_argument, 0, 'H'}, {"solver", required_argument, 0, 'O'},
         {"max-iter", required_argument, 0, 'I'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
@@ -165,9 +168,11 @@ static int parse_args(int argc, char **argv, cli_args *a)
             *(c == 'P' ? &a->eval.paper_C : &a->eval.nested_C) = (size_t)v;
             break;
         case 'G':
+        case 'J':
             if (!parse_int(optarg, 1, 64, &v))
-                return fprintf(stderr, "bench_gntk: --grid-R needs 1..64\n"), -1;
-            a->eval.mlp_only = (int)v;
+                return fprintf(stderr, "bench_gntk: --grid-%c needs 1..64\n", c == 'G' ? 'R' : 'L'),
+                       -1;
+            *(c == 'G' ? &a->eval.mlp_only : &a->eval.blocks_only) = (int)v;
             break;
         case 'H':
             if (strcmp(optarg, "uniform") && strcmp(optarg, "degree"))
@@ -283,7 +288,7 @@ static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
 int main(int argc, char **argv)
 {
     cli_args a = {"MUTAG", NULL, {2, 2, NTKB_GNTK_UNIFORM, 0}, 0, 0, 0, 0, 0,
-                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, 0, -1, 0, 500000, NULL}};
+                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, 0, 0, -1, 0, 500000, NULL}};
     int pr = parse_args(argc, argv, &a);
     if (pr != 0) {
         if (pr < 0)

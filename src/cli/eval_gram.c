@@ -1,4 +1,4 @@
-/* ntkb_eval: evaluates precomputed Gram matrices (.npy) with C-SVC (LIBSVM) under the paper
+/* ntkb_eval: evaluates precomputed Gram matrices (.npy) with C-SVC (LIBSVM's algorithm) under the paper
  * and/or nested graph-kernel protocols (src/eval/protocol.h).  Each --gram is one candidate
  * kernel configuration; the search runs over all of them.  Results on stdout, progress and
  * diagnostics on stderr; exit 0 ok, 1 usage error, 2 bad input data, 3 runtime failure.
@@ -25,6 +25,7 @@ static void usage(FILE *fp)
         "usage: ntkb_eval --gram FILE.npy [--gram FILE.npy ...] --labels LABELS.npy --folds DIR\n"
         "                 [--protocol paper|nested|both] [--threads N] [--n-C K] [--inner K]\n"
         "                 [--seed S] [--n-folds K] [--variants scaled,cosine,raw] [--progress]\n"
+        "                 [--solver smo|libsvm] [--max-iter N]\n"
         "  --gram      an N×N float64 .npy Gram (one per kernel configuration)\n"
         "  --labels    N int64 class labels (.npy)\n"
         "  --folds     a directory holding 10fold_idx/{train,test}_idx-{1..K}.txt (0-based), or\n"
@@ -33,6 +34,12 @@ static void usage(FILE *fp)
         "              (inner stratified CV on each training fold), or both; default paper\n"
         "  --n-C       C grid size: logspace(-2, 4, K), default 120\n"
         "  --variants  Gram variants searched: scaled (K/min K), cosine, raw; default scaled,cosine\n"
+        "  --inner     inner folds of the nested protocol, default 5; --seed their split seed\n"
+        "  --n-folds   number of fold files to read, default 10\n"
+        "  --solver    smo: LIBSVM's SMO in C with search.py's iteration cap (default); libsvm:\n"
+        "              LIBSVM 3.24 itself (cap max(1e7, 100 l)); identical on converged solves\n"
+        "  --max-iter  smo's iteration cap per binary solve, -1 for none; default 500000\n"
+        "  --progress  one line per candidate and variant on stderr\n"
         "Accuracies in %%; std over folds with ddof = 0.\n");
 }
 
@@ -110,6 +117,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"inner", required_argument, 0, 'i'},    {"seed", required_argument, 0, 's'},
         {"n-folds", required_argument, 0, 'k'},  {"variants", required_argument, 0, 'v'},
         {"progress", no_argument, 0, 'P'},       {"help", no_argument, 0, 'h'},
+        {"solver", required_argument, 0, 'S'},   {"max-iter", required_argument, 0, 'm'},
         {"version", no_argument, 0, 'V'},        {0, 0, 0, 0}};
     static double grid[100000];
     int o;
@@ -165,6 +173,21 @@ static int parse_args(int argc, char **argv, cli_args *a)
             }
             break;
         case 'P': a->opts.progress = 1; break;
+        case 'S':
+            if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm")) {
+                fprintf(stderr, "ntkb_eval: --solver must be smo or libsvm\n");
+                return 1;
+            }
+            a->opts.solver = strcmp(optarg, "libsvm") ? NTKB_SOLVER_SMO : NTKB_SOLVER_LIBSVM;
+            break;
+        case 'm':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < -1) {
+                fprintf(stderr, "ntkb_eval: --max-iter must be -1 or a non-negative integer\n");
+                return 1;
+            }
+            a->opts.svm.max_iter = v;
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("ntkb_eval %s\n", NTKB_VERSION); return 0;
         default: usage(stderr); return 1;
@@ -233,7 +256,8 @@ int main(int argc, char **argv)
     if (!st && (a.opts.protocols & NTKB_PROTOCOL_NESTED) && !(st = ntkb_protocol_nested(p, &r)))
         print_result(p, "nested", &r, 1);
     if (!st)
-        printf("fits: %zu in %.1f s\n", r.n_fits, r.seconds);
+        printf("fits: %zu in %.1f s (%zu stopped at max_iter)\n", r.n_fits, r.seconds,
+               r.n_capped);
 out:
     ntkb_protocol_free(p);
     ntkb_folds_free(folds);

@@ -33,8 +33,9 @@ typedef struct {
  * otherwise; R ∈ {1,2,3}; both scales; both readouts come free with each pass.  For the biggest
  * datasets on two cores: the quick grid keeps the deepest L and R ∈ {1,3} with uniform scaling;
  * the min grid the shallowest L, R = 1, uniform. */
-static gntk_grid grid_for(const char *name, graph_grid_kind kind, int mlp_only, int scale_only)
+static gntk_grid grid_for(const char *name, const graph_eval_opts *o)
 {
+    const graph_grid_kind kind = o->grid;
     int deep = strcmp(name, "NCI1") == 0 || strcmp(name, "PTC") == 0;
     gntk_grid g = {{1, 3, 0}, 2, {1, 2, 3}, 3, {NTKB_GNTK_UNIFORM, NTKB_GNTK_DEGREE}, 2};
     if (deep) {
@@ -52,12 +53,16 @@ static gntk_grid grid_for(const char *name, graph_grid_kind kind, int mlp_only, 
         g.n_blocks = 1;
         g.n_scales = 1;
     }
-    if (mlp_only > 0) {
-        g.mlp[0] = mlp_only;
+    if (o->blocks_only > 0) {
+        g.blocks[0] = o->blocks_only;
+        g.n_blocks = 1;
+    }
+    if (o->mlp_only > 0) {
+        g.mlp[0] = o->mlp_only;
         g.n_mlp = 1;
     }
-    if (scale_only >= 0) {
-        g.scales[0] = (ntkb_gntk_scale)scale_only;
+    if (o->scale_only >= 0) {
+        g.scales[0] = (ntkb_gntk_scale)o->scale_only;
         g.n_scales = 1;
     }
     return g;
@@ -262,7 +267,7 @@ static ntkb_status searches_add(searches *s, const char *name, const double *gra
 static ntkb_status add_gntk(const ntkb_graphset *gs, const graph_eval_opts *o, searches *s,
                             double *kernel_s)
 {
-    gntk_grid g = grid_for(gs->name, o->grid, o->mlp_only, o->scale_only);
+    gntk_grid g = grid_for(gs->name, o);
     char dir[4200], path[4400], name[96];
     ntkb_status st = NTKB_OK;
     snprintf(dir, sizeof dir, "%s/%s", o->cache_dir, gs->name);
@@ -323,21 +328,27 @@ static ntkb_status add_wl(const ntkb_graphset *gs, const graph_eval_opts *o, sea
 
 static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
-/* "released grid", "released grid (R=3, degree only)", plus the solver when not the default. */
+/* "released grid; SMO max_iter 500000", "released grid (R=3, degree only); LIBSVM 3.24", … */
 static void grid_label(const graph_eval_opts *o, char *buf, size_t size)
 {
     char only[64] = "";
-    const char *scale = o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform";
-    if (o->mlp_only > 0 && o->scale_only >= 0)
-        snprintf(only, sizeof only, " (R=%d, %s only)", o->mlp_only, scale);
-    else if (o->mlp_only > 0)
-        snprintf(only, sizeof only, " (R=%d only)", o->mlp_only);
-    else if (o->scale_only >= 0)
-        snprintf(only, sizeof only, " (%s only)", scale);
+    size_t len = 0;
+    if (o->blocks_only > 0)
+        len += (size_t)snprintf(only + len, sizeof only - len, "L=%d, ", o->blocks_only);
+    if (o->mlp_only > 0)
+        len += (size_t)snprintf(only + len, sizeof only - len, "R=%d, ", o->mlp_only);
+    if (o->scale_only >= 0)
+        len += (size_t)snprintf(only + len, sizeof only - len, "%s, ",
+                                o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform");
+    if (len > 0) { /* " (L=1, R=3, only)" → " (L=1, R=3 only)" */
+        memmove(only + 2, only, len - 2);
+        memcpy(only, " (", 2);
+        snprintf(only + len, sizeof only - len, " only)");
+    }
     snprintf(buf, size, "%s grid%s; %s", GRID_NAMES[o->grid], only,
              o->solver == NTKB_SOLVER_LIBSVM ? "LIBSVM 3.24" : "SMO");
     if (o->solver != NTKB_SOLVER_LIBSVM) {
-        size_t len = strlen(buf);
+        len = strlen(buf);
         if (o->max_iter >= 0)
             snprintf(buf + len, size - len, " max_iter %ld", o->max_iter);
         else

@@ -23,8 +23,9 @@ typedef struct {
     int quiet;
     size_t paper_C;          /* C values of the paper search, spread over the 120 of search.py */
     size_t nested_C;         /* the same for the nested search; 0 = no nested protocol */
-    int mlp_only;            /* > 0: only this R of the grid */
-    int scale_only;          /* ≥ 0: only this ntkb_gntk_scale of the grid; -1 = both */
+    int blocks_only;         /* > 0: only this L instead of the grid's */
+    int mlp_only;            /* > 0: only this R instead of the grid's */
+    int scale_only;          /* ≥ 0: only this ntkb_gntk_scale; -1 = the grid's */
     int solver;              /* ntkb_solver of protocol.h (0 = the C SMO solver) */
     long max_iter;           /* SMO iteration cap per binary solve (-1 = none) */
     const char *command;     /* the command line, recorded in the rows */
