@@ -18,7 +18,8 @@
  * The Gram preprocessing (the global minimum, the cosine diagonal) reads no labels, so doing it
  * once over the whole Gram, as search.py does, leaks no label information into the nested
  * selection.  Beware K / min K when min K is tiny but positive (e.g. a Gaussian kernel): the
- * values explode and LIBSVM's float kernel cache overflows — search.py would do the same.
+ * values explode and the solvers' float kernel values overflow — search.py would go on with
+ * infinities; the SMO solver stops with NTKB_ENUMERIC.
  * Std is the population std over folds (ddof = 0), as numpy and the GNTK thesis.
  * Accuracies are fractions in [0, 1].
  *

@@ -163,13 +163,16 @@ ntkb_status ntkb_smo_fold_alloc(const double *gram, size_t n, const int64_t *lab
     for (size_t a = 0; a < n_train && !st; a++) {
         const double *g = gram + f->item[a] * n;
         for (size_t b = 0; b < n_train; b++) {
-            double v = g[f->item[b]];
-            if (!isfinite(v)) {
-                st = ntkb_error(NTKB_EINVAL, "smo: Gram entry (%zu, %zu) is not finite",
-                                f->item[a], f->item[b]);
+            const double v = g[f->item[b]];
+            const float q = (float)v;
+            if (!isfinite(q)) { /* LIBSVM would go on with inf and end in NaN */
+                st = ntkb_error(NTKB_ENUMERIC,
+                                "smo: Gram entry (%zu, %zu) = %g is not finite in single "
+                                "precision (the solver's kernel values, as LIBSVM's)",
+                                f->item[a], f->item[b], v);
                 break;
             }
-            f->kf[a * n_train + b] = (float)v;
+            f->kf[a * n_train + b] = q;
         }
         f->diag[a] = g[f->item[a]];
     }

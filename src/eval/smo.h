@@ -52,7 +52,8 @@ ntkb_smo_params ntkb_smo_params_default(void);
 /* Prepares the training set train[0..n_train) (0-based items of the n×n row-major `gram`,
  * labels[item] any int64) for fits at any C.  `gram` and `labels` are borrowed for the
  * fold's lifetime.  Returns NTKB_OK, NTKB_EINVAL (NULL argument, empty training set, index
- * out of range, non-finite Gram entry among the training pairs) or NTKB_ENOMEM; *out owned
+ * out of range), NTKB_ENUMERIC (a training-pair Gram entry that is not finite as a float) or
+ * NTKB_ENOMEM; *out owned
  * by the caller (ntkb_smo_fold_free).  Time complexity: O(n_train²); memory 4·n_train² bytes. */
 ntkb_status ntkb_smo_fold_alloc(const double *gram, size_t n, const int64_t *labels,
                                 const size_t *train, size_t n_train, ntkb_smo_fold **out);
