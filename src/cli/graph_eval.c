@@ -328,32 +328,36 @@ static ntkb_status add_wl(const ntkb_graphset *gs, const graph_eval_opts *o, sea
 
 static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
-/* "released grid; SMO max_iter 500000", "released grid (R=3, degree only); LIBSVM 3.24", … */
-static void grid_label(const graph_eval_opts *o, char *buf, size_t size)
+/* The search a row reports: "released grid; SMO max_iter 500000", "released grid (R=3, degree
+ * only); LIBSVM 3.24", or for WL "h = 1..6; SMO max_iter 500000". */
+static void grid_label(const graph_eval_opts *o, int wl, char *buf, size_t size)
 {
-    char only[64] = "";
+    char only[64] = "", solver[48];
     size_t len = 0;
-    if (o->blocks_only > 0)
-        len += (size_t)snprintf(only + len, sizeof only - len, "L=%d, ", o->blocks_only);
-    if (o->mlp_only > 0)
-        len += (size_t)snprintf(only + len, sizeof only - len, "R=%d, ", o->mlp_only);
+    const char *sep = "";
+    if (o->blocks_only > 0) {
+        len += (size_t)snprintf(only + len, sizeof only - len, "L=%d", o->blocks_only);
+        sep = ", ";
+    }
+    if (o->mlp_only > 0) {
+        len += (size_t)snprintf(only + len, sizeof only - len, "%sR=%d", sep, o->mlp_only);
+        sep = ", ";
+    }
     if (o->scale_only >= 0)
-        len += (size_t)snprintf(only + len, sizeof only - len, "%s, ",
-                                o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform");
-    if (len > 0) { /* " (L=1, R=3, only)" → " (L=1, R=3 only)" */
-        memmove(only + 2, only, len - 2);
-        memcpy(only, " (", 2);
-        snprintf(only + len, sizeof only - len, " only)");
-    }
-    snprintf(buf, size, "%s grid%s; %s", GRID_NAMES[o->grid], only,
-             o->solver == NTKB_SOLVER_LIBSVM ? "LIBSVM 3.24" : "SMO");
-    if (o->solver != NTKB_SOLVER_LIBSVM) {
-        len = strlen(buf);
-        if (o->max_iter >= 0)
-            snprintf(buf + len, size - len, " max_iter %ld", o->max_iter);
-        else
-            snprintf(buf + len, size - len, " no max_iter");
-    }
+        snprintf(only + len, sizeof only - len, "%s%s", sep,
+                 o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform");
+    if (o->solver == NTKB_SOLVER_LIBSVM)
+        snprintf(solver, sizeof solver, "LIBSVM 3.24");
+    else if (o->max_iter >= 0)
+        snprintf(solver, sizeof solver, "SMO max_iter %ld", o->max_iter);
+    else
+        snprintf(solver, sizeof solver, "SMO no max_iter");
+    if (wl) /* the WL search is h = 1..6 whatever the GNTK grid */
+        snprintf(buf, size, "h = 1..%d; %s", WL_MAX_H, solver);
+    else if (only[0])
+        snprintf(buf, size, "%s grid (%s only); %s", GRID_NAMES[o->grid], only, solver);
+    else
+        snprintf(buf, size, "%s grid; %s", GRID_NAMES[o->grid], solver);
 }
 
 static const char *variant_name(ntkb_svm_variant v)
@@ -390,9 +394,7 @@ static ntkb_status report_family(const ntkb_graphset *gs, const graph_eval_opts 
         return st;
     ntkb_report_row row = base_row(gs, o, method, "paper", &r, kernel_s, s->seconds);
     char grid[160];
-    grid_label(o, grid, sizeof grid);
-    if (strcmp(method, "WL") == 0) /* the WL search is h = 1..6 whatever the GNTK grid */
-        snprintf(grid, sizeof grid, "h = 1..%d; %s", WL_MAX_H, strchr(grid, ';') + 2);
+    grid_label(o, strcmp(method, "WL") == 0, grid, sizeof grid);
     snprintf(row.params, sizeof row.params,
              "%s, %s, C=%.4g (best of %zu candidates x 2 x %zu C; %s; %zu of %zu fits capped)",
              ntkb_protocol_candidate_name(s->paper, r.best.candidate), variant_name(r.best.variant),
