@@ -5,6 +5,7 @@
  * three official MUTAG Grams (tests/fixtures/gntk-official/README.md).
  * Run with argument "slow" for the MUTAG check on all three Grams (suite 'slow'). */
 #include "testutil.h"
+#include "mutag_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -207,19 +208,11 @@ static void test_kfold(void **state)
 /* search.py on the official MUTAG Grams (fixtures README): best mean accuracy per variant. */
 static void check_mutag(const char *file, double raw, double raw_C, double nor, double nor_C)
 {
-    const char *fx = getenv("NTKB_TEST_FIXTURES"), *data = getenv("NTKB_DATA");
-    assert_non_null(fx);
-    char path[2048], dir[2048];
     int64_t *y = NULL;
     size_t n;
     ntkb_gram *g = NULL;
     ntkb_folds *folds = NULL;
-    snprintf(path, sizeof path, "%s/gntk-official/MUTAG.labels.npy", fx);
-    assert_int_equal(ntkb_labels_load_npy(path, &y, &n), NTKB_OK);
-    snprintf(path, sizeof path, "%s/gntk-official/%s", fx, file);
-    assert_int_equal(ntkb_gram_load_npy(path, &g), NTKB_OK);
-    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : NTKB_DATADIR);
-    assert_int_equal(ntkb_folds_read(dir, 10, n, &folds), NTKB_OK);
+    load_mutag(file, &y, &n, &g, &folds);
     ntkb_protocol_opts o = ntkb_protocol_opts_default();
     o.threads = 2;
     ntkb_protocol *p = NULL;
@@ -245,18 +238,11 @@ static void check_mutag(const char *file, double raw, double raw_C, double nor, 
 static void test_threads_invariant(void **state)
 {
     (void)state;
-    const char *fx = getenv("NTKB_TEST_FIXTURES"), *data = getenv("NTKB_DATA");
-    char path[2048], dir[2048];
     int64_t *y = NULL;
     size_t n;
     ntkb_gram *g = NULL;
     ntkb_folds *folds = NULL;
-    snprintf(path, sizeof path, "%s/gntk-official/MUTAG.labels.npy", fx);
-    assert_int_equal(ntkb_labels_load_npy(path, &y, &n), NTKB_OK);
-    snprintf(path, sizeof path, "%s/gntk-official/MUTAG-nl5-R3-degree-jk1.gram.npy", fx);
-    assert_int_equal(ntkb_gram_load_npy(path, &g), NTKB_OK);
-    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : NTKB_DATADIR);
-    assert_int_equal(ntkb_folds_read(dir, 10, n, &folds), NTKB_OK);
+    load_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", &y, &n, &g, &folds);
     double C[12];
     for (size_t k = 0; k < 12; k++)
         C[k] = ntkb_protocol_default_C(10 * k, 120);

@@ -4,6 +4,7 @@
  * without shrinking); the iteration cap stops each solve after exactly max_iter iterations;
  * a single-class training set; argument errors. */
 #include "testutil.h"
+#include "mutag_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,19 +122,11 @@ static void test_blobs(void **state)
 static void test_mutag_gram(void **state)
 {
     (void)state;
-    const char *fx = getenv("NTKB_TEST_FIXTURES"), *data = getenv("NTKB_DATA");
-    assert_non_null(fx);
-    char path[2048], dir[2048];
     int64_t *y = NULL;
     size_t n;
     ntkb_gram *g = NULL;
     ntkb_folds *folds = NULL;
-    snprintf(path, sizeof path, "%s/gntk-official/MUTAG.labels.npy", fx);
-    assert_int_equal(ntkb_labels_load_npy(path, &y, &n), NTKB_OK);
-    snprintf(path, sizeof path, "%s/gntk-official/MUTAG-nl5-R3-degree-jk1.gram.npy", fx);
-    assert_int_equal(ntkb_gram_load_npy(path, &g), NTKB_OK);
-    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : NTKB_DATADIR);
-    assert_int_equal(ntkb_folds_read(dir, 10, n, &folds), NTKB_OK);
+    load_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", &y, &n, &g, &folds);
     double *v = malloc(n * n * sizeof *v);
     size_t all[188];
     for (size_t i = 0; i < n; i++)

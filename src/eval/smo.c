@@ -79,14 +79,10 @@ static ntkb_status group_classes(ntkb_smo_fold *f, const int64_t *labels, const 
     f->k = k;
     f->label = sorted; /* the first k entries */
     f->start = calloc(k + 1, sizeof *f->start);
-    size_t *next = malloc(k * sizeof *next);
-    if (!f->start || !next) {
+    size_t *next = malloc(k * sizeof *next), *cls = malloc(l * sizeof *cls);
+    if (!f->start || !next || !cls) {
         free(next);
-        return ntkb_error(NTKB_ENOMEM, "smo: out of memory");
-    }
-    size_t *cls = malloc(l * sizeof *cls);
-    if (!cls) {
-        free(next);
+        free(cls);
         return ntkb_error(NTKB_ENOMEM, "smo: out of memory");
     }
     for (size_t t = 0; t < l; t++) {
