@@ -18,10 +18,10 @@
 
 static const ntkb_fibers_activation acts[] = {NTKB_FIBERS_RELU, NTKB_FIBERS_ERF, NTKB_FIBERS_GELU};
 
-static void random_vec(ntkb_fibers_rng *rng, double *v, size_t n, double scale)
+static void random_vec(ntkb_rng *rng, double *v, size_t n, double scale)
 {
     for (size_t i = 0; i < n; i++)
-        v[i] = scale * ntkb_fibers_rng_gaussian(rng);
+        v[i] = scale * ntkb_rng_gaussian(rng);
 }
 
 /* ∇ₓΘ·v against the central difference (Θ(x + tv) − Θ(x − tv))/2t in random directions. */
@@ -31,8 +31,8 @@ static void test_gradient_fd(void **state)
     enum { N = 40 };
     const int depths[] = {2, 3, 5};
     const double biases[] = {0.0, 0.1, 1.0};
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 7);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 7);
     double z[N], x[N], v[N], g[N], xp[N], xm[N];
     for (int a = 0; a < 3; a++)
         for (int d = 0; d < 3; d++)
@@ -82,15 +82,15 @@ static void test_gradient_near_diagonal_and_images(void **state)
 {
     (void)state;
     enum { N = 30 };
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 41);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 41);
     double z[N], x[N], v[N];
     random_vec(&rng, z, N, 1.0);
     random_vec(&rng, v, N, 1.0);
     for (int a = 0; a < 3; a++) {
         ntkb_fibers_net net = {acts[a], 3, 0.1, 1.0};
         for (int i = 0; i < N; i++)
-            x[i] = z[i] + 1e-3 * ntkb_fibers_rng_gaussian(&rng); /* 1 − ρ ≈ 5e-7 */
+            x[i] = z[i] + 1e-3 * ntkb_rng_gaussian(&rng); /* 1 − ρ ≈ 5e-7 */
         check_fd(&net, z, x, v, N, 1e-7, 1e-5);
     }
     ntkb_images *set;
@@ -226,8 +226,8 @@ static void test_value_against_core_duals(void **state)
 {
     (void)state;
     enum { N = 30 };
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 17);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 17);
     double z[N], x[N];
     for (int a = 0; a < 3; a++)
         for (int depth = 1; depth <= 6; depth++) {
@@ -250,8 +250,8 @@ static void test_value_against_fcntk(void **state)
     (void)state;
     enum { N = 25 };
     const ntkb_activation lact[] = {NTKB_ACT_RELU, NTKB_ACT_ERF, NTKB_ACT_GELU};
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 23);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 23);
     double z[N], x[N];
     for (int a = 0; a < 3; a++)
         for (int depth = 1; depth <= 5; depth++) {
@@ -330,8 +330,8 @@ static void test_noise_directions(void **state)
     ntkb_fibers_shape sh = {1, 8, 8};
     ntkb_fibers_aug_params pr = {10.0, 0, 0.8, 0.05};
     ntkb_fibers_net net = {NTKB_FIBERS_GELU, 3, 0.2, 1.0};
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 3);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 3);
     double z[N], x[N], g[N], xh[N], d[N];
     random_vec(&rng, z, N, 0.5);
     random_vec(&rng, x, N, 0.5);
@@ -356,12 +356,12 @@ static void test_noise_directions(void **state)
 /* n random 1×H×H images with pixels uniform in [−1, 1), unlabelled; owned by the caller. */
 static ntkb_images *random_set(size_t n, size_t H, uint64_t seed)
 {
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, seed);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, seed);
     ntkb_images *set = ntkb_images_alloc(n, 1, H, H);
     assert_non_null(set);
     for (size_t i = 0; i < n * H * H; i++)
-        set->pixels[i] = 2 * ntkb_fibers_rng_uniform(&rng) - 1;
+        set->pixels[i] = 2 * ntkb_rng_uniform(&rng) - 1;
     for (size_t i = 0; i < n; i++)
         set->labels[i] = -1;
     return set;
@@ -461,8 +461,8 @@ static void test_empirical(void **state)
 {
     (void)state;
     enum { N = 20 };
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, 31);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 31);
     double z[N], x[N], v[N], g[N], xp[N], xm[N];
     ntkb_fibers_mlp *mlp;
     assert_int_equal(ntkb_fibers_mlp_alloc(N, 64, 0.3, 5, &mlp), NTKB_OK);

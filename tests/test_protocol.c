@@ -5,6 +5,8 @@
  * three official MUTAG Grams (tests/fixtures/gntk-official/README.md).
  * Run with argument "slow" for the MUTAG check on all three Grams (suite 'slow'). */
 #include "testutil.h"
+
+#include "core/rng.h"
 #include "mutag_fixture.h"
 
 #include <stdlib.h>
@@ -200,7 +202,7 @@ static void test_kfold(void **state)
             assert_true(per[k][c] + 1 >= cls[c] / 5 && per[k][c] <= cls[c] / 5 + 1);
     }
     assert_int_equal(ntkb_kfold_stratified(y, items, 3, 5, 1, f1), NTKB_EINVAL);
-    uint64_t s = 9;
+    ntkb_rng s = {9};
     for (int i = 0; i < 1000; i++)
         assert_true(ntkb_rng_below(&s, 7) < 7);
 }

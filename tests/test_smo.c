@@ -4,6 +4,8 @@
  * without shrinking); the iteration cap stops each solve after exactly max_iter iterations;
  * a single-class training set; argument errors. */
 #include "testutil.h"
+
+#include "core/rng.h"
 #include "mutag_fixture.h"
 
 #include <stdlib.h>
@@ -21,11 +23,12 @@
 /* k Gaussian-ish blobs in 2-D with overlap (deterministic), kernel x·x' + 1. */
 static double *blobs(size_t n, size_t k, int64_t *y, uint64_t seed)
 {
+    ntkb_rng rng = {seed};
     double *x = malloc(2 * n * sizeof *x), *g = malloc(n * n * sizeof *g);
     for (size_t i = 0; i < n; i++) {
         y[i] = (int64_t)((i * 7) % k);
-        double u = (double)ntkb_rng_below(&seed, 10000) / 10000.0 - 0.5;
-        double v = (double)ntkb_rng_below(&seed, 10000) / 10000.0 - 0.5;
+        double u = (double)ntkb_rng_below(&rng, 10000) / 10000.0 - 0.5;
+        double v = (double)ntkb_rng_below(&rng, 10000) / 10000.0 - 0.5;
         x[2 * i] = 1.5 * (double)y[i] + 2.0 * u;
         x[2 * i + 1] = (y[i] == 1 ? 1.0 : -0.5) + 2.0 * v;
     }

@@ -3,6 +3,8 @@
  * the sub-Gram), binary and multi-class prediction, and argument errors. */
 #include "testutil.h"
 
+#include "core/rng.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,7 +70,7 @@ static void test_rows_layout(void **state)
 static double *blobs(size_t n, int64_t *y, uint64_t seed)
 {
     double *x = malloc(2 * n * sizeof *x);
-    uint64_t rng = seed;
+    ntkb_rng rng = {seed};
     for (size_t i = 0; i < n; i++) {
         y[i] = (int64_t)(i % 2);
         for (int t = 0; t < 2; t++) {
@@ -156,7 +158,7 @@ static void test_multiclass(void **state)
     const int64_t value[3] = {7, -2, 3};
     double x[2 * N];
     int64_t y[N];
-    uint64_t rng = 5;
+    ntkb_rng rng = {5};
     for (size_t i = 0; i < N; i++) {
         int c = (int)(i % 3);
         y[i] = value[c];

@@ -4,6 +4,8 @@
  * (tests/fixtures/wl-grakel: MUTAG and IMDB-BINARY, GraKeL n_iter = 6, i.e. H = 6). */
 #include "testutil.h"
 
+#include "core/rng.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,7 +185,7 @@ static void test_permutation(void **state)
     static int edges[2][G][MMAX][2];
     static int32_t tags[2][G][NMAX];
     toy_graph a[G], b[G];
-    uint64_t rng = 7;
+    ntkb_rng rng = {7};
     for (int i = 0; i < G; i++) {
         size_t n = 3 + ntkb_rng_below(&rng, NMAX - 3), m = ntkb_rng_below(&rng, MMAX);
         int perm[NMAX];

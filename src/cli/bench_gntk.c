@@ -17,6 +17,7 @@
 #include "gntk/relu.h"
 #include "graph_eval.h"
 #include "ntkb_config.h"
+#include "core/clock.h"
 
 static void usage(FILE *out)
 {
@@ -203,13 +204,6 @@ static int parse_args(int argc, char **argv, cli_args *a)
     return 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* In-memory run: prints a short summary of every Gram. */
 static ntkb_status run_memory(const cli_args *a, const ntkb_graphset *gs, ntkb_tiles_spec *opt,
                               ntkb_tiles_stats *stats)
@@ -263,7 +257,7 @@ static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
     opt.threads = a->threads;
     opt.tile = a->tile;
     opt.progress = a->quiet ? NULL : "bench_gntk";
-    double t1 = now_s();
+    double t1 = ntkb_clock_now();
     if (!a->out) {
         st = run_memory(a, gs, &opt, &stats);
     } else {
@@ -272,7 +266,7 @@ static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
         int reused;
         st = graph_eval_gntk_pass(gs, &a->p, a->dataset, a->out, &po, &pass_s, &reused, &stats);
     }
-    double secs = now_s() - t1;
+    double secs = ntkb_clock_now() - t1;
     if (st == NTKB_OK) {
         double pairs = (double)gs->n_graphs * (double)(gs->n_graphs + 1) / 2;
         printf("computed %.0f pairs in %.3f s (precompute %.3f s, tiles %.3f s; %.0f pairs/s)%s\n",
@@ -302,13 +296,13 @@ int main(int argc, char **argv)
         st = run_evaluate(&a, argc, argv);
         goto done;
     }
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     if ((st = ntkb_graphset_load(a.dataset, NULL, NTKB_TAGS_AUTO, &gs)) != NTKB_OK)
         goto done;
     printf("dataset %s: %zu graphs, %zu classes, %zu nodes, %zu edges, %zu self-loops, %zu tags "
            "(loaded in %.2f s)\n",
            gs->name, gs->n_graphs, gs->n_classes, gs->n_nodes, gs->n_edges, gs->n_self_loops,
-           gs->n_tags, now_s() - t0);
+           gs->n_tags, ntkb_clock_now() - t0);
     printf("gntk: %d BLOCKs (official num_layers %d), R = %d, scale %s, %s mode, relu %s -> %d "
            "Grams\n",
            a.p.blocks, a.p.blocks + 1, a.p.mlp, a.p.scale ? "degree" : "uniform",

@@ -27,6 +27,7 @@
 #include "lantk/lantk.h"
 #include "lantk/pairfeat.h"
 #include "ntkb_config.h"
+#include "core/clock.h"
 
 static const char *const CIFAR_NAMES[10] = {"plane", "car",  "bird", "cat",  "deer",
                                             "dog",   "frog", "horse", "ship", "truck"};
@@ -298,13 +299,6 @@ static ntkb_status write_gram(const char *dir, const char *name, size_t r, size_
     return ntkb_npy_write(path, NTKB_NPY_F64, 2, shape, K);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static ntkb_status write_meta(const options *o, const char *info, size_t n, size_t m,
                               double secs, double acc)
 {
@@ -363,7 +357,7 @@ static ntkb_status run_protocol(const options *o, const ntkb_lantk_data *d, cons
         goto done;
     }
     for (size_t s = 0; s < nsp; s++) {
-        double t0 = now_s();
+        double t0 = ntkb_clock_now();
         if (S) {
             le_resplit(N, y, o->seed, s, tr, &ntr, te, &nte);
         } else {
@@ -380,7 +374,7 @@ static ntkb_status run_protocol(const options *o, const ntkb_lantk_data *d, cons
         for (int k = 0; k < LE_NK; k++)
             if (!isnan(acc[s * LE_NK + k]))
                 fprintf(stderr, " %s %.2f", le_method[k] + (k ? 6 : 0), acc[s * LE_NK + k]);
-        fprintf(stderr, " (%.1f s)\n", now_s() - t0);
+        fprintf(stderr, " (%.1f s)\n", ntkb_clock_now() - t0);
     }
     snprintf(t.protocol, sizeof t.protocol, "%s%s", S ? "resplits" : "official",
              lo.sketch ? "-sketch" : ""); /* sketched fits never replace the exact rows */
@@ -416,13 +410,13 @@ static ntkb_status evaluate(const options *o, const double *H, const double *X, 
     const size_t N = n + m;
     ntkb_lantk_data plain = {.N = N, .d = dim + 1, .H = H}, *d = &plain, *full = NULL;
     ntkb_status st = NTKB_OK;
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     if (o->enabled[LE_FJLT_V1] || o->enabled[LE_FJLT_V2]) {
         if ((st = ntkb_lantk_data_alloc(N, dim, X, H, o->threads, &full)) != NTKB_OK)
             return st;
         d = full;
         fprintf(stderr, "bench_lantk: raw Gram and L1 distances of %zu images: %.1f s\n", N,
-                now_s() - t0);
+                ntkb_clock_now() - t0);
     }
     ntkb_report_row tmpl;
     memset(&tmpl, 0, sizeof tmpl);
@@ -433,7 +427,7 @@ static ntkb_status evaluate(const options *o, const double *H, const double *X, 
                  o->max_train, o->max_test);
     snprintf(tmpl.params, sizeof tmpl.params, "%s %d,%d: %zu train + %zu test images%s; fjlt=%s%s",
              o->dataset, o->a, o->b, n, m, cap, o->fjlt, o->lambda >= 0 ? "; fixed lambda" : "");
-    tmpl.kernel_s = gram_s + (now_s() - t0);
+    tmpl.kernel_s = gram_s + (ntkb_clock_now() - t0);
     size_t len = 0;
     len += (size_t)snprintf(tmpl.command, sizeof tmpl.command, "bench_lantk");
     for (int i = 1; i < argc && len < sizeof tmpl.command; i++)
@@ -464,9 +458,9 @@ static ntkb_status pooled_gram(const options *o, const ntkb_cntk *k, const ntkb_
     memcpy(*X + n * dim, te->pixels, m * dim * sizeof **X);
     memcpy(*y, ytr, n * sizeof **y);
     memcpy(*y + n, yte, m * sizeof **y);
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     ntkb_status st = ntkb_cntk_gram(k, N, *X, 0, NULL, o->threads, 1, *H);
-    *secs = now_s() - t0;
+    *secs = ntkb_clock_now() - t0;
     if (st == NTKB_OK)
         fprintf(stderr, "bench_lantk: CNTK Gram of %zu images: %.1f s\n", N, *secs);
     return st;

@@ -16,6 +16,7 @@
 #include "gntk/relu.h"
 #include "gntk/wl.h"
 #include "ntkb_config.h"
+#include "core/clock.h"
 
 #define WL_MAX_H 6 /* GIN tuned h ∈ {1..6} (ALGORITHMS.md §3.2) */
 
@@ -66,13 +67,6 @@ static gntk_grid grid_for(const char *name, const graph_eval_opts *o)
         g.n_scales = 1;
     }
     return g;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static ntkb_status make_dir(const char *path)
@@ -184,9 +178,9 @@ ntkb_status graph_eval_gntk_pass(const ntkb_graphset *gs, const ntkb_gntk_params
     spec.out_dir = dir;
     spec.names = (const char *const *)names;
     spec.progress = po->quiet ? NULL : "bench_gntk";
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     st = names ? ntkb_gntk_gram_run(gs, p, &spec, stats) : ntkb_error(NTKB_ENOMEM, "out of memory");
-    *seconds = now_s() - t0;
+    *seconds = ntkb_clock_now() - t0;
     snprintf(path, sizeof path, "%s/labels.npy", dir);
     if (st == NTKB_OK)
         st = ntkb_labels_save_npy(path, gs->label, gs->n_graphs);
@@ -253,11 +247,11 @@ static void searches_free(searches *s)
 
 static ntkb_status searches_add(searches *s, const char *name, const double *gram, int quiet)
 {
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     ntkb_status st = ntkb_protocol_add(s->paper, name, gram);
     if (st == NTKB_OK && s->nested)
         st = ntkb_protocol_add(s->nested, name, gram);
-    s->seconds += now_s() - t0;
+    s->seconds += ntkb_clock_now() - t0;
     if (!quiet && st == NTKB_OK)
         fprintf(stderr, "evaluated %s (%.1f s so far)\n", name, s->seconds);
     return st;
@@ -315,9 +309,9 @@ static ntkb_status add_wl(const ntkb_graphset *gs, const graph_eval_opts *o, sea
         ntkb_gram *grams[WL_MAX_H + 1] = {0};
         uint8_t want[WL_MAX_H + 1] = {0};
         want[h] = 1;
-        double t0 = now_s();
+        double t0 = ntkb_clock_now();
         st = ntkb_wl_grams(gs, h, NTKB_WL_INIT_TAGS, want, o->threads, grams, NULL);
-        *kernel_s += now_s() - t0;
+        *kernel_s += ntkb_clock_now() - t0;
         snprintf(name, sizeof name, "h=%zu", h);
         if (st == NTKB_OK)
             st = searches_add(s, name, grams[h]->data, o->quiet);

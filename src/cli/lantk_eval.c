@@ -11,16 +11,11 @@
 #include "eval/krr.h"
 #include "lantk/fjlt.h"
 #include "lantk/lantk.h"
+#include "core/clock.h"
+#include "core/rng.h"
 
 const char *const le_method[LE_NK] = {"CNTK", "LANTK-KR-V1", "LANTK-KR-V2", "LANTK-FJLT-V1",
                                       "LANTK-FJLT-V2"};
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* --fjlt sketch: replaces the exact coefficients w by the sketched ones and reports on stderr
  * how far the sketched train-block Z is from the exact one (relative Frobenius distance).
@@ -28,12 +23,12 @@ static double now_s(void)
 static ntkb_status sketch_instead(const ntkb_lantk_feat *f, size_t n, const size_t *tr,
                                   const double *ytr, const le_opts *o, double *w, double *scratch)
 {
-    double ws[NTKB_LANTK_MAX_FEAT], dz = 0.0, ze = 0.0, re = 0.0, rs = 0.0, t0 = now_s();
+    double ws[NTKB_LANTK_MAX_FEAT], dz = 0.0, ze = 0.0, re = 0.0, rs = 0.0, t0 = ntkb_clock_now();
     size_t k_rows = 0;
     ntkb_status st = ntkb_lantk_ols_sketch(f, n, tr, ytr, o->eps, o->seed, o->threads, ws, &k_rows);
     if (st != NTKB_OK)
         return st;
-    double t1 = now_s();
+    double t1 = ntkb_clock_now();
     ntkb_lantk_feat_z(f, w, n, tr, n, tr, o->threads, scratch);
     for (size_t i = 0; i < n; i++) {
         double phi[NTKB_LANTK_MAX_FEAT];
@@ -119,15 +114,15 @@ ntkb_status le_split(const ntkb_lantk_data *d, const double *y, size_t n, const 
         acc[k] = NAN;
         lam[k] = 0.0;
     }
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     if ((st = ntkb_lantk_regress(n, Htr, NULL, 0.0, ytr, m, Hte, NULL, pred, alpha)) != NTKB_OK)
         goto done;
     acc[LE_CNTK] = 100.0 * ntkb_krr_sign_accuracy(m, pred, yte);
-    secs[LE_CNTK] += now_s() - t0;
+    secs[LE_CNTK] += ntkb_clock_now() - t0;
     for (int k = LE_KR_V1; k < LE_NK; k++) {
         if (!o->enabled[k])
             continue;
-        t0 = now_s();
+        t0 = ntkb_clock_now();
         st = z_blocks(d, k, n, tr, m, te, ytr, alpha, Htr, Hte, o, Ztr, Zte);
         if (st != NTKB_OK)
             goto done;
@@ -137,7 +132,7 @@ ntkb_status le_split(const ntkb_lantk_data *d, const double *y, size_t n, const 
         if (st != NTKB_OK)
             goto done;
         acc[k] = 100.0 * ntkb_krr_sign_accuracy(m, pred, yte);
-        secs[k] += now_s() - t0;
+        secs[k] += ntkb_clock_now() - t0;
     }
 done:
     free(Htr);
@@ -151,14 +146,6 @@ done:
     return st;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -168,7 +155,8 @@ static int cmp_size(const void *a, const void *b)
 void le_resplit(size_t N, const double *y, uint64_t seed, size_t s, size_t *tr, size_t *n_tr,
                 size_t *te, size_t *n_te)
 {
-    uint64_t state = mix64(seed * 0x100000001B3ULL + s + 1);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, ntkb_rng_mix(seed * 0x100000001B3ULL + s + 1));
     *n_tr = *n_te = 0;
     for (int cls = 0; cls < 2; cls++) {
         size_t c = 0;
@@ -177,8 +165,7 @@ void le_resplit(size_t N, const double *y, uint64_t seed, size_t s, size_t *tr, 
                 te[*n_te + c++] = i;
         size_t *v = te + *n_te;
         for (size_t i = c; i > 1; i--) { /* Fisher–Yates */
-            state = mix64(state);
-            size_t j = (size_t)(state % i), t = v[i - 1];
+            size_t j = (size_t)ntkb_rng_below(&rng, i), t = v[i - 1];
             v[i - 1] = v[j];
             v[j] = t;
         }

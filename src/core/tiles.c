@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "npy.h"
+#include "threads.h"
+#include "clock.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -35,13 +37,6 @@ typedef struct {
     ntkb_status err;
     char errmsg[512];
 } drv;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void path_of(char *buf, size_t cap, const char *dir, const char *name, const char *suffix)
 {
@@ -223,7 +218,7 @@ static ntkb_status durable_sync(drv *d)
     if (fflush(d->journal) != 0 || fsync(fileno(d->journal)) != 0)
         return ntkb_error(NTKB_EIO, "journal write failed: %s", strerror(errno));
     d->n_pending = 0;
-    d->t_last_sync = now_s();
+    d->t_last_sync = ntkb_clock_now();
     return NTKB_OK;
 }
 
@@ -272,7 +267,7 @@ static void tile_finished(drv *d, size_t t)
         d->computed++;
         if (d->journal)
             d->pending[d->n_pending++] = t;
-        double now = now_s();
+        double now = ntkb_clock_now();
         if (d->journal && now - d->t_last_sync >= 1.0) {
             ntkb_status st = durable_sync(d);
             if (st != NTKB_OK)
@@ -428,13 +423,7 @@ ntkb_status ntkb_tiles_run(const ntkb_tiles_spec *sp, ntkb_tiles_stats *stats)
     if (!sp || !sp->fill || sp->n == 0 || sp->k == 0 || (!sp->grams && !sp->out_dir) ||
         (sp->out_dir && !sp->names))
         return ntkb_error(NTKB_EINVAL, "tiles: need n, k, a fill callback and an output");
-    int threads = sp->threads;
-#ifdef _OPENMP
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
+    int threads = ntkb_threads_resolve(sp->threads);
     drv d;
     ntkb_status st = drv_init(&d, sp);
     if (st == NTKB_OK && sp->out_dir)
@@ -453,12 +442,12 @@ ntkb_status ntkb_tiles_run(const ntkb_tiles_spec *sp, ntkb_tiles_stats *stats)
     if (skipped && sp->progress)
         fprintf(stderr, "%s: resuming: %zu of %zu tiles already done\n", sp->progress, skipped,
                 d.count);
-    d.t_start = d.t_last_sync = d.t_last_print = now_s();
+    d.t_start = d.t_last_sync = d.t_last_print = ntkb_clock_now();
     run_prep(&d, threads);
-    double t_prep = now_s();
+    double t_prep = ntkb_clock_now();
     if (d.err == NTKB_OK)
         run_tiles(&d, threads);
-    double t_fill = now_s();
+    double t_fill = ntkb_clock_now();
     if (d.journal) {
         ntkb_status s2 = durable_sync(&d);
         if (d.err == NTKB_OK && s2 != NTKB_OK)

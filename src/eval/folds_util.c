@@ -2,24 +2,7 @@
 
 #include <stdlib.h>
 
-uint64_t ntkb_rng_next(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-uint64_t ntkb_rng_below(uint64_t *state, uint64_t bound)
-{
-    /* Reject the top partial block so every residue is equally likely. */
-    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    uint64_t r;
-    do
-        r = ntkb_rng_next(state);
-    while (r >= limit);
-    return r % bound;
-}
+#include "core/rng.h"
 
 typedef struct {
     int64_t label;
@@ -48,7 +31,8 @@ ntkb_status ntkb_kfold_stratified(const int64_t *labels, const size_t *items, si
         key[t].pos = t;
     }
     qsort(key, n, sizeof *key, item_cmp); /* classes in ascending label, items in input order */
-    uint64_t rng = seed;
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, seed);
     size_t deal = 0;
     for (size_t a = 0; a < n;) {
         size_t b = a;

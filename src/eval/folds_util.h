@@ -1,7 +1,6 @@
 /* ntkbench eval: deterministic stratified k-fold splits (the inner CV of the nested protocol).
  *
- * Uses its own RNG (SplitMix64), never rand(): results do not depend on other code seeding or
- * drawing from the C library generator, and are identical across platforms.
+ * Draws come from the library's SplitMix64 generator (core/rng.h), never rand().
  */
 #ifndef NTKB_EVAL_FOLDS_UTIL_H
 #define NTKB_EVAL_FOLDS_UTIL_H
@@ -10,12 +9,6 @@
 #include <stdint.h>
 
 #include "core/status.h"
-
-/* SplitMix64 step: advances *state and returns the next 64-bit value.  Time: O(1). */
-uint64_t ntkb_rng_next(uint64_t *state);
-
-/* Uniform integer in [0, bound) (bound ≥ 1), unbiased by rejection.  Time: O(1) expected. */
-uint64_t ntkb_rng_below(uint64_t *state, uint64_t bound);
 
 /* Stratified k-fold assignment of the n items items[0..n) with class labels[items[t]]:
  * within each class (classes taken in ascending label value) the items are shuffled with a

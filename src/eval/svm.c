@@ -8,6 +8,7 @@
 #include <libsvm/svm.h>
 
 #include "ntkb_config.h"
+#include "core/threads.h"
 #if NTKB_HAVE_OPENMP
 #include <omp.h>
 #endif
@@ -139,10 +140,6 @@ static inline double variant_entry(double g, double scale, const double *d, size
     return v;
 }
 
-#if NTKB_HAVE_OPENMP
-#define NTKB_THREADS(t) ((t) > 0 ? (t) : omp_get_max_threads())
-#endif
-
 ntkb_status ntkb_svm_gram_variant(const double *gram, size_t n, ntkb_svm_variant variant,
                                   int threads, double *out, double *scale_out)
 {
@@ -154,7 +151,7 @@ ntkb_status ntkb_svm_gram_variant(const double *gram, size_t n, ntkb_svm_variant
         return st;
     (void)threads;
 #if NTKB_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(NTKB_THREADS(threads))
+#pragma omp parallel for schedule(static) num_threads(ntkb_threads_resolve(threads))
 #endif
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < n; k++)
@@ -177,7 +174,7 @@ ntkb_status ntkb_svm_rows_fill(ntkb_svm_rows *rows, const double *gram, ntkb_svm
         return st;
     (void)threads;
 #if NTKB_HAVE_OPENMP
-#pragma omp parallel for schedule(static) num_threads(NTKB_THREADS(threads))
+#pragma omp parallel for schedule(static) num_threads(ntkb_threads_resolve(threads))
 #endif
     for (size_t i = 0; i < n; i++) {
         struct svm_node *r = rows->row[i];

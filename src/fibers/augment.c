@@ -6,36 +6,6 @@
 
 #include "fibers/ntkgrad.h"
 
-void ntkb_fibers_rng_seed(ntkb_fibers_rng *rng, uint64_t seed)
-{
-    rng->state = seed;
-}
-
-uint64_t ntkb_fibers_rng_next(ntkb_fibers_rng *rng)
-{
-    uint64_t z = (rng->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-double ntkb_fibers_rng_uniform(ntkb_fibers_rng *rng)
-{
-    return (double)(ntkb_fibers_rng_next(rng) >> 11) * 0x1.0p-53;
-}
-
-size_t ntkb_fibers_rng_index(ntkb_fibers_rng *rng, size_t n)
-{
-    return (size_t)(ntkb_fibers_rng_next(rng) % (uint64_t)n);
-}
-
-double ntkb_fibers_rng_gaussian(ntkb_fibers_rng *rng)
-{
-    /* 1 − u lies in (0, 1], so the log is finite. */
-    double u = 1.0 - ntkb_fibers_rng_uniform(rng), v = ntkb_fibers_rng_uniform(rng);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
 static const char *const aug_names[NTKB_FIBERS_AUG_COUNT] = {
     "rotation", "hflip", "vflip", "cutout", "mixup", "noise", "fiber", "gradient"};
 /* Row labels of the poster table (PUBLISHED_RESULTS.md §3.1). */
@@ -129,7 +99,7 @@ static ntkb_status add_scaled(const double *x, double *v, size_t n, double norm)
 
 ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *shape,
                                 const ntkb_fibers_aug_params *params, const double *x,
-                                const double *other, const double *grad, ntkb_fibers_rng *rng,
+                                const double *other, const double *grad, ntkb_rng *rng,
                                 double *out)
 {
     if (!shape || !params || !x || !rng || !out)
@@ -140,7 +110,7 @@ ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *sh
     double norm = params->noise_rms * sqrt((double)n);
     switch (aug) {
     case NTKB_FIBERS_ROTATION: {
-        double sign = (ntkb_fibers_rng_next(rng) >> 63) ? 1.0 : -1.0;
+        double sign = (ntkb_rng_next(rng) >> 63) ? 1.0 : -1.0;
         ntkb_fibers_rotate(shape, x, sign * params->angle_deg * M_PI / 180.0, -1.0, out);
         return NTKB_OK;
     }
@@ -148,8 +118,8 @@ ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *sh
     case NTKB_FIBERS_VFLIP: ntkb_fibers_vflip(shape, x, out); return NTKB_OK;
     case NTKB_FIBERS_CUTOUT: {
         size_t side = params->cutout ? params->cutout : shape->height / 2;
-        size_t cy = ntkb_fibers_rng_index(rng, shape->height);
-        size_t cx = ntkb_fibers_rng_index(rng, shape->width);
+        size_t cy = (size_t)ntkb_rng_below(rng, shape->height);
+        size_t cx = (size_t)ntkb_rng_below(rng, shape->width);
         ntkb_fibers_cutout(shape, x, side, cy, cx, out);
         return NTKB_OK;
     }
@@ -173,7 +143,7 @@ ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *sh
             return add_scaled(x, out, n, norm);
         }
         for (size_t i = 0; i < n; i++)
-            out[i] = ntkb_fibers_rng_gaussian(rng);
+            out[i] = ntkb_rng_gaussian(rng);
         if (aug == NTKB_FIBERS_FIBER) {
             double gg = ntkb_fibers_dot(grad, grad, n);
             if (!(gg > 0))

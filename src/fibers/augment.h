@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/rng.h"
 #include "core/status.h"
 
 typedef enum {
@@ -47,22 +48,6 @@ typedef struct {
 typedef struct {
     size_t channels, height, width;
 } ntkb_fibers_shape;
-
-/* splitmix64: tiny, seedable, identical on every platform, so results files are reproducible. */
-typedef struct {
-    uint64_t state;
-} ntkb_fibers_rng;
-
-/* Seeds a generator.  Time complexity: O(1). */
-void ntkb_fibers_rng_seed(ntkb_fibers_rng *rng, uint64_t seed);
-/* Next 64 random bits.  Time complexity: O(1). */
-uint64_t ntkb_fibers_rng_next(ntkb_fibers_rng *rng);
-/* Uniform in [0, 1) with 53 random bits.  Time complexity: O(1). */
-double ntkb_fibers_rng_uniform(ntkb_fibers_rng *rng);
-/* Uniform integer in [0, n), n > 0 (negligible modulo bias for n ≪ 2⁶⁴).  Time complexity: O(1). */
-size_t ntkb_fibers_rng_index(ntkb_fibers_rng *rng, size_t n);
-/* Standard normal by Box–Muller.  Time complexity: O(1). */
-double ntkb_fibers_rng_gaussian(ntkb_fibers_rng *rng);
 
 /* Short stable names ("rotation", "hflip", ..., "gradient") and the poster's row labels. */
 const char *ntkb_fibers_aug_name(ntkb_fibers_aug aug);
@@ -95,7 +80,7 @@ void ntkb_fibers_cutout(const ntkb_fibers_shape *shape, const double *src, size_
  * Time complexity: O(n₀). */
 ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *shape,
                                 const ntkb_fibers_aug_params *params, const double *x,
-                                const double *other, const double *grad, ntkb_fibers_rng *rng,
+                                const double *other, const double *grad, ntkb_rng *rng,
                                 double *out);
 
 #endif

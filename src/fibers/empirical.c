@@ -27,13 +27,13 @@ ntkb_status ntkb_fibers_mlp_alloc(size_t n0, size_t width, double bias, uint64_t
     m->n0 = n0;
     m->width = width;
     m->bias = bias;
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, seed);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, seed);
     for (size_t i = 0; i < width * n0; i++)
-        m->W[i] = ntkb_fibers_rng_gaussian(&rng);
+        m->W[i] = ntkb_rng_gaussian(&rng);
     for (size_t j = 0; j < width; j++) {
-        m->b[j] = ntkb_fibers_rng_gaussian(&rng);
-        m->a[j] = ntkb_fibers_rng_gaussian(&rng);
+        m->b[j] = ntkb_rng_gaussian(&rng);
+        m->a[j] = ntkb_rng_gaussian(&rng);
     }
     *out = m;
     return NTKB_OK;

@@ -40,16 +40,16 @@ static double median(double *v, size_t n)
 /* A seed that mixes the run seed with up to two indices, so streams do not overlap. */
 static uint64_t sub_seed(uint64_t seed, uint64_t a, uint64_t b)
 {
-    ntkb_fibers_rng r;
-    ntkb_fibers_rng_seed(&r, seed ^ (a * 0xD1B54A32D192ED03ULL) ^ (b * 0x8CB92BA72F3D8DD7ULL));
-    return ntkb_fibers_rng_next(&r);
+    ntkb_rng r;
+    ntkb_rng_seed(&r, seed ^ (a * 0xD1B54A32D192ED03ULL) ^ (b * 0x8CB92BA72F3D8DD7ULL));
+    return ntkb_rng_next(&r);
 }
 
 /* An index of [0, n) different from the `k` indices in `avoid` (n > k). */
-static size_t draw_other(ntkb_fibers_rng *rng, size_t n, const size_t *avoid, size_t k)
+static size_t draw_other(ntkb_rng *rng, size_t n, const size_t *avoid, size_t k)
 {
     for (;;) {
-        size_t v = ntkb_fibers_rng_index(rng, n), i;
+        size_t v = (size_t)ntkb_rng_below(rng, n), i;
         for (i = 0; i < k && avoid[i] != v; i++)
             ;
         if (i == k)
@@ -92,8 +92,8 @@ static ntkb_status measure_one(const ntkb_fibers_kernel *k, const ntkb_images *s
 {
     size_t n0 = ntkb_images_size(set);
     const ntkb_fibers_shape shape = ntkb_fibers_shape_of(set);
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, seed);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, seed);
     ntkb_status st = ntkb_fibers_augment(aug, &shape, params, x, other, g, &rng, xh);
     if (st != NTKB_OK)
         return st;
@@ -144,10 +144,10 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_imag
     acc_t al[NTKB_FIBERS_AUG_COUNT] = {{0}}, dv[NTKB_FIBERS_AUG_COUNT] = {{0}};
     double disp_sum[NTKB_FIBERS_AUG_COUNT] = {0};
     for (size_t p = 0; p < n_pairs && st == NTKB_OK; p++) {
-        ntkb_fibers_rng rng;
-        ntkb_fibers_rng_seed(&rng, sub_seed(seed, p + 1, 0));
+        ntkb_rng rng;
+        ntkb_rng_seed(&rng, sub_seed(seed, p + 1, 0));
         size_t idx[3];
-        idx[0] = ntkb_fibers_rng_index(&rng, set->n);    /* x */
+        idx[0] = (size_t)ntkb_rng_below(&rng, set->n);    /* x */
         idx[1] = draw_other(&rng, set->n, idx, 1);        /* z */
         idx[2] = draw_other(&rng, set->n, idx, 2);        /* mixup partner */
         const double *x = image_at(set, idx[0]), *z = image_at(set, idx[1]);
@@ -180,8 +180,8 @@ static ntkb_status count_reference(const ntkb_fibers_kernel *k, const ntkb_image
 {
     size_t n0 = ntkb_images_size(set);
     double *g = buf, *xh = buf + n0;
-    ntkb_fibers_rng rng;
-    ntkb_fibers_rng_seed(&rng, seed);
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, seed);
     for (size_t i = 0; i < m + 1; i++) /* idx[0] = z, idx[1..m] = training set */
         idx[i] = draw_other(&rng, set->n, idx, i);
     const double *z = image_at(set, idx[0]);

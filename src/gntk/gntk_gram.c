@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "gntk_internal.h"
+#include "core/threads.h"
 #include "ntkb_config.h"
 
 #ifdef _OPENMP
@@ -56,13 +57,7 @@ ntkb_status ntkb_gntk_gram_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     ntkb_status st = ntkb_gntk_prep_alloc(gs, p, &c.prep);
     if (st != NTKB_OK)
         return st;
-    int threads = opt->threads;
-#ifdef _OPENMP
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
+    int threads = ntkb_threads_resolve(opt->threads);
     c.k = ntkb_gntk_n_out(p);
     c.ws = calloc((size_t)threads, sizeof *c.ws);
     if (!c.ws) {

@@ -1,5 +1,7 @@
 #include "wl.h"
 
+#include "core/threads.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +28,6 @@ typedef struct {
     size_t *p_ptr;      /* n_lab+1: posting list of each label */
     int32_t *p_graph, *p_cnt; /* postings: graphs in increasing order, with counts */
 } wl_state;
-
-static int nthreads(int t)
-{
-#if NTKB_HAVE_OPENMP
-    return t > 0 ? t : omp_get_max_threads();
-#else
-    (void)t;
-    return 1;
-#endif
-}
 
 /* In-place sort of a small int32 array: quicksort with an insertion-sort base case. */
 static void sort_i32(int32_t *a, size_t n)
@@ -105,7 +97,7 @@ static ntkb_status state_alloc(wl_state *s, const ntkb_graphset *gs, int threads
     s->gs = gs;
     s->nn = gs->n_nodes;
     s->ng = gs->n_graphs;
-    s->threads = nthreads(threads);
+    s->threads = ntkb_threads_resolve(threads);
     const size_t nn = s->nn;
     s->sig_ptr = malloc((nn + 1) * sizeof *s->sig_ptr);
     if (!s->sig_ptr)

@@ -5,12 +5,11 @@
 
 #include "cntk.h"
 #include "ntkb_config.h"
+#include "core/clock.h"
+#include "core/threads.h"
 
 #if NTKB_HAVE_OPENMP
 #include <omp.h>
-#define NTHREADS(t) ((t) > 0 ? (t) : omp_get_max_threads())
-#else
-#define NTHREADS(t) 1
 #endif
 #if !NTKB_HAVE_OPENMP
 /* Built without OpenMP: the loops below run serially; their pragmas are expected. */
@@ -20,20 +19,13 @@
 /* Tile edge: 32 images' caches (≈ 30 KB each for the LANTK net) stay in L2 across a tile. */
 #define TILE 32
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static ntkb_status fill_caches(const ntkb_cntk *k, size_t n, const double *x, double *cache,
                                int threads)
 {
     const size_t cs = ntkb_cntk_cache_size(k);
     int failed = 0;
     (void)threads;
-#pragma omp parallel num_threads(NTHREADS(threads)) reduction(| : failed)
+#pragma omp parallel num_threads(ntkb_threads_resolve(threads)) reduction(| : failed)
     {
         ntkb_cntk_work *w = ntkb_cntk_work_alloc(k);
         if (!w)
@@ -72,9 +64,9 @@ ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size
     const size_t ta = (na + TILE - 1) / TILE, tb = (nb + TILE - 1) / TILE;
     const size_t ntiles = ta * tb;
     const double total = sym ? 0.5 * (double)na * (double)(na + 1) : (double)na * (double)nb;
-    double done_pairs = 0.0, t0 = now_s(), last = t0;
+    double done_pairs = 0.0, t0 = ntkb_clock_now(), last = t0;
     int failed = 0;
-#pragma omp parallel num_threads(NTHREADS(threads)) reduction(| : failed)
+#pragma omp parallel num_threads(ntkb_threads_resolve(threads)) reduction(| : failed)
     {
         ntkb_cntk_work *w = ntkb_cntk_work_alloc(k);
         if (!w)
@@ -100,7 +92,7 @@ ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size
                 double d;
 #pragma omp atomic capture
                 d = done_pairs += (double)cnt;
-                double tn = now_s();
+                double tn = ntkb_clock_now();
 #if NTKB_HAVE_OPENMP
                 if (omp_get_thread_num() == 0 && tn - last > 2.0) {
 #else
@@ -116,7 +108,7 @@ ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size
         ntkb_cntk_work_free(w);
     }
     if (progress)
-        fprintf(stderr, "\rcntk: %.0f pairs in %.1f s%30s\n", total, now_s() - t0, "");
+        fprintf(stderr, "\rcntk: %.0f pairs in %.1f s%30s\n", total, ntkb_clock_now() - t0, "");
     if (failed)
         st = ntkb_error(NTKB_ENOMEM, "CNTK: out of memory for work buffers");
 done:

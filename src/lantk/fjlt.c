@@ -6,28 +6,20 @@
 #include <string.h>
 
 #include "ntkb_config.h"
+#include "core/rng.h"
+#include "core/threads.h"
 
 #if NTKB_HAVE_OPENMP
 #include <omp.h>
-#define NTHREADS(t) ((t) > 0 ? (t) : omp_get_max_threads())
 #else
-#define NTHREADS(t) 1
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #endif
 
-/* splitmix64: a counter-based generator, so the sign of row r needs no sequential state. */
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
-static double unit(uint64_t *s) /* uniform in (0, 1) */
+/* A counter-based stream: draw number *s + 1, uniform in (0, 1). */
+static double unit(uint64_t *s)
 {
     *s += 1;
-    return ((double)(mix64(*s) >> 11) + 0.5) / 9007199254740992.0;
+    return ntkb_rng_open01(ntkb_rng_mix(*s));
 }
 
 static void butterflies(double *v, size_t len, size_t h_from, size_t h_to)
@@ -54,12 +46,12 @@ static void fill(const ntkb_lantk_feat *f, size_t n, const size_t *train, const 
                  uint64_t seed, size_t M, int threads, double *A)
 {
     const size_t p = f->p;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(NTHREADS(threads))
+#pragma omp parallel for schedule(dynamic, 4) num_threads(ntkb_threads_resolve(threads))
     for (size_t i = 0; i < n; i++) {
         double phi[NTKB_LANTK_MAX_FEAT];
         for (size_t j = 0; j < n; j++) {
             const size_t r = i * n + j;
-            const double sg = (mix64(seed ^ (r * 0xD1B54A32D192ED03ULL)) >> 63) ? -1.0 : 1.0;
+            const double sg = (ntkb_rng_mix(seed ^ (r * 0xD1B54A32D192ED03ULL)) >> 63) ? -1.0 : 1.0;
             ntkb_lantk_feat_pair(f, train[i], train[j], phi);
             for (size_t c = 0; c < p; c++)
                 A[c * M + r] = sg * phi[c];
@@ -75,7 +67,7 @@ static void fill(const ntkb_lantk_feat *f, size_t n, const size_t *train, const 
 static void sparse_apply(size_t k, size_t M, size_t m, double q, uint64_t seed, const double *A,
                          double *S)
 {
-    uint64_t s = mix64(seed ^ 0x5851F42D4C957F2DULL);
+    uint64_t s = ntkb_rng_mix(seed ^ 0x5851F42D4C957F2DULL);
     const double lq = q < 1.0 ? log1p(-q) : 0.0, sd = 1.0 / sqrt(q);
     const double total = (double)k * (double)M;
     double pos = -1.0;
@@ -113,7 +105,7 @@ ntkb_status ntkb_lantk_ols_sketch(const ntkb_lantk_feat *f, size_t n, const size
         goto done;
     }
     fill(f, n, train, y, seed, M, threads, A);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(NTHREADS(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ntkb_threads_resolve(threads))
     for (size_t c = 0; c < m; c++)
         ntkb_lantk_fwht(M, A + c * M);
     sparse_apply(k, M, m, q, seed, A, S);

@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "ntkb_config.h"
+#include "core/rng.h"
+#include "core/threads.h"
 
 #if NTKB_HAVE_OPENMP
 #include <omp.h>
-#define NTHREADS(t) ((t) > 0 ? (t) : omp_get_max_threads())
 #else
-#define NTHREADS(t) 1
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
 #endif
 
@@ -42,7 +42,7 @@ static double l1_row(const double *a, const double *b, size_t dim)
 static void l1_matrix(size_t N, size_t dim, const double *X, int threads, double *L1)
 {
     const size_t T = 32, nt = (N + T - 1) / T;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(NTHREADS(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ntkb_threads_resolve(threads))
     for (size_t t = 0; t < nt * nt; t++) {
         size_t bi = t / nt, bj = t % nt;
         if (bj < bi)
@@ -127,11 +127,10 @@ static ntkb_status top_eig(size_t n, const double *C, double *U, double *lam)
         st = ntkb_error(NTKB_ENOMEM, "out of memory for PCA");
         goto done;
     }
-    uint64_t s = 0x9E3779B97F4A7C15ULL;
-    for (size_t i = 0; i < n * b; i++) {
-        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-        Q[i] = (double)(s >> 11) / 9007199254740992.0 - 0.5;
-    }
+    ntkb_rng rng;
+    ntkb_rng_seed(&rng, 1);
+    for (size_t i = 0; i < n * b; i++)
+        Q[i] = ntkb_rng_uniform(&rng) - 0.5;
     if ((st = orthonormalise(n, b, Q)) != NTKB_OK)
         goto done;
     for (int it = 1; it <= 400; it++) {
@@ -328,7 +327,7 @@ ntkb_status ntkb_lantk_ols_exact(const ntkb_lantk_feat *f, size_t n, const size_
         return ntkb_error(NTKB_ENOMEM, "out of memory");
     /* Block k sums rows i ≡ k (mod 64): balanced over the triangle and fixed for any thread
      * count; the blocks are then added in order, so the sums are reproducible. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(NTHREADS(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ntkb_threads_resolve(threads))
     for (size_t k = 0; k < OLS_BLOCKS; k++) {
         double *A = acc + k * (pp + p), *b = A + pp, phi[NTKB_LANTK_MAX_FEAT];
         for (size_t i = k; i < n; i += OLS_BLOCKS)
@@ -358,7 +357,7 @@ void ntkb_lantk_feat_z(const ntkb_lantk_feat *f, const double *w, size_t nr, con
                        size_t nc, const size_t *cols, int threads, double *Z)
 {
     const int sym = rows == cols && nr == nc;
-#pragma omp parallel for schedule(dynamic, 8) num_threads(NTHREADS(threads))
+#pragma omp parallel for schedule(dynamic, 8) num_threads(ntkb_threads_resolve(threads))
     for (size_t r = 0; r < nr; r++) {
         double phi[NTKB_LANTK_MAX_FEAT];
         for (size_t c = sym ? r : 0; c < nc; c++) {
