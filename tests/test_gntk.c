@@ -428,7 +428,6 @@ static void test_driver_resume(void **state)
 
 int main(void)
 {
-    ntkb_init_error_handlers();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kappa_accuracy),
         cmocka_unit_test(test_relu_row_matches_reference),

@@ -250,7 +250,6 @@ static void test_mc_degree_r2(void **state)
 
 int main(void)
 {
-    ntkb_init_error_handlers();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mc_uniform),
         cmocka_unit_test(test_mc_degree_r2),

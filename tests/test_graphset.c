@@ -19,7 +19,6 @@ static const char *datadir;
 static int setup(void **state)
 {
     (void)state;
-    ntkb_init_error_handlers();
     datadir = getenv("NTKB_DATA") ? getenv("NTKB_DATA") : NTKB_DATADIR;
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ntkb_test_graphset.XXXXXX");
     return mkdtemp(tmpdir) ? 0 : -1;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval/krr.h"
+#include "core/krr.h"
 
 static uint64_t rs = 2024;
 static double unif(void)

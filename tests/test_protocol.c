@@ -340,7 +340,6 @@ static void test_errors(void **state)
 int main(int argc, char **argv)
 {
     slow = argc > 1 && !strcmp(argv[1], "slow");
-    ntkb_init_error_handlers();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_best_C),   cmocka_unit_test(test_candidates_nested),
         cmocka_unit_test(test_multiclass),     cmocka_unit_test(test_kfold),

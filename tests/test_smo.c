@@ -210,7 +210,6 @@ static void test_single_class_and_errors(void **state)
 
 int main(void)
 {
-    ntkb_init_error_handlers();
     ntkb_svm_silence();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blobs),

@@ -22,7 +22,6 @@ static const char *fixtures;
 static int setup(void **state)
 {
     (void)state;
-    ntkb_init_error_handlers();
     fixtures = getenv("NTKB_TEST_FIXTURES");
     return fixtures ? 0 : -1;
 }

@@ -157,7 +157,6 @@ int main(int argc, char **argv)
         return pa < 0 ? 0 : 1;
     o.argc = argc;
     o.argv = argv;
-    ntkb_init_error_handlers();
     ntkb_fibers_result res[2];
     memset(res, 0, sizeof res);
     size_t nres = 0;

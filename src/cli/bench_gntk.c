@@ -289,7 +289,6 @@ int main(int argc, char **argv)
             usage(stderr);
         return pr < 0 ? 1 : 0;
     }
-    ntkb_init_error_handlers();
     ntkb_graphset *gs = NULL;
     ntkb_status st;
     if (a.evaluate) {

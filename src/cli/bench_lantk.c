@@ -19,7 +19,7 @@
 #include "core/meta.h"
 #include "core/npy.h"
 #include "core/status.h"
-#include "eval/krr.h"
+#include "core/krr.h"
 #include "eval/report.h"
 #include "lantk_eval.h"
 #include "lantk/cntk.h"
@@ -473,7 +473,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return 1;
     }
-    ntkb_init_error_handlers();
     if (o.report_only) {
         ntkb_status rs = le_report(o.results);
         if (rs != NTKB_OK)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "eval/krr.h"
+#include "core/krr.h"
 #include "lantk/fjlt.h"
 #include "lantk/lantk.h"
 #include "core/clock.h"

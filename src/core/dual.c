@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_integration.h>
+#include <lapacke.h>
 
 #include "ntkb_config.h"
 
@@ -114,21 +114,31 @@ ntkb_status ntkb_dual_gh_alloc(size_t D, ntkb_dual_gh **out)
     r->d = D;
     r->t = malloc(D * sizeof *r->t);
     r->w = malloc(D * sizeof *r->w);
-    /* Weight exp(-b (x - a)²) with a = 0, b = 1: the physicists' rule. */
-    gsl_integration_fixed_workspace *ws =
-        gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, D, 0.0, 1.0, 0.0, 0.0);
-    if (!r->t || !r->w || !ws) {
-        gsl_integration_fixed_free(ws);
+    double *offd = malloc((D > 1 ? D - 1 : 1) * sizeof *offd), *z = malloc(D * D * sizeof *z);
+    if (!r->t || !r->w || !offd || !z) {
+        free(offd);
+        free(z);
         ntkb_dual_gh_free(r);
-        return ntkb_error(NTKB_EINTERNAL, "Gauss-Hermite rule of %zu nodes: GSL failed", D);
+        return ntkb_error(NTKB_ENOMEM, "Gauss-Hermite rule of %zu nodes: out of memory", D);
     }
-    const double *nodes = gsl_integration_fixed_nodes(ws);
-    const double *weights = gsl_integration_fixed_weights(ws);
-    for (size_t i = 0; i < D; i++) {
-        r->t[i] = nodes[i];
-        r->w[i] = weights[i];
+    /* Golub–Welsch: the nodes are the eigenvalues of the Jacobi matrix of the physicists'
+     * Hermite recurrence (zero diagonal, off-diagonal sqrt(k/2)), the weights sqrt(π) times the
+     * squared first components of the unit eigenvectors. */
+    for (size_t k = 0; k < D; k++)
+        r->t[k] = 0.0;
+    for (size_t k = 1; k < D; k++)
+        offd[k - 1] = sqrt(0.5 * (double)k);
+    lapack_int info = LAPACKE_dstev(LAPACK_COL_MAJOR, 'V', (lapack_int)D, r->t, offd, z,
+                                    (lapack_int)D);
+    for (size_t k = 0; info == 0 && k < D; k++)
+        r->w[k] = sqrt(PI_D) * z[k * D] * z[k * D];
+    free(offd);
+    free(z);
+    if (info != 0) {
+        ntkb_dual_gh_free(r);
+        return ntkb_error(NTKB_ENUMERIC, "Gauss-Hermite rule of %zu nodes: LAPACK dstev failed "
+                          "(info %d)", D, (int)info);
     }
-    gsl_integration_fixed_free(ws);
     *out = r;
     return NTKB_OK;
 }

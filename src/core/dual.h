@@ -4,7 +4,7 @@
  *     sigma     = E[σ(u) σ(v)]        (the next layer's NNGP covariance, before any bias)
  *     sigma_dot = E[σ'(u) σ'(v)]      (the derivative covariance that multiplies the NTK)
  * ReLU has closed forms (arc-cosine kernels of degree 1 and 0), and so do erf and GeLU; any
- * other activation goes through a Gauss–Hermite rule (GSL gsl_integration_fixed_hermite).
+ * other activation goes through a Gauss–Hermite rule (Golub–Welsch, LAPACK dstev).
  *
  * Scaling: the scalar duals return the plain expectations (c_σ = 1).  Multiply both outputs by
  * c_σ for the "He" normalisation (c_σ = 2 for ReLU, as in GNTK, Arora's CNTK and FC-NTK).
@@ -50,10 +50,10 @@ double ntkb_act_gelu_prime(double x, void *params);
 /* A D-point physicists' Gauss–Hermite rule (nodes t_i, weights w_i of ∫e^{-t²}f). Opaque. */
 typedef struct ntkb_dual_gh ntkb_dual_gh;
 
-/* Builds the rule with GSL.  D ≥ 1 (25 suits smooth activations; ReLU converges slowly:
- * use the closed form).  *out is owned by the caller (ntkb_dual_gh_free).
- * Returns NTKB_OK, NTKB_EINVAL (D = 0), NTKB_ENOMEM or NTKB_EINTERNAL (GSL failed).
- * Time complexity: O(D²) (GSL's eigenvalue method). */
+/* Builds the rule by the Golub–Welsch method.  D ≥ 1 (25 suits smooth activations; ReLU
+ * converges slowly: use the closed form).  *out is owned by the caller (ntkb_dual_gh_free).
+ * Returns NTKB_OK, NTKB_EINVAL (D = 0), NTKB_ENOMEM or NTKB_ENUMERIC (the eigensolver failed).
+ * Time complexity: O(D³) (a tridiagonal eigenproblem with eigenvectors). */
 ntkb_status ntkb_dual_gh_alloc(size_t D, ntkb_dual_gh **out);
 
 /* Frees; NULL is a no-op. */

@@ -3,8 +3,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include <gsl/gsl_errno.h>
-#include <igraph.h>
 
 static _Thread_local char last_message[1024];
 
@@ -48,23 +46,4 @@ int ntkb_status_exit_code(ntkb_status status)
     case NTKB_EMISMATCH: return 2;
     default: return 3;
     }
-}
-
-static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
-{
-    ntkb_error(NTKB_EINTERNAL, "GSL: %s (%s:%d, code %d)", reason, file, line, gsl_errno);
-}
-
-static void igraph_handler(const char *reason, const char *file, int line, igraph_error_t err)
-{
-    /* igraph's own cleanup stack must still be unwound; IGRAPH_FINALLY_FREE does that. */
-    IGRAPH_FINALLY_FREE();
-    ntkb_error(NTKB_EINTERNAL, "igraph: %s (%s:%d, code %d)", reason, file, line, (int)err);
-}
-
-void ntkb_init_error_handlers(void)
-{
-    gsl_set_error_handler(gsl_handler);
-    igraph_set_error_handler(igraph_handler);
-    igraph_set_warning_handler(igraph_warning_handler_ignore);
 }

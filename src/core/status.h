@@ -34,9 +34,4 @@ const char *ntkb_status_name(ntkb_status status);
 /* Maps a status to the command-line exit code of DESIGN.md: 2 bad input data, 3 runtime failure. */
 int ntkb_status_exit_code(ntkb_status status);
 
-/* Switches GSL's and igraph's default error handlers (which abort) to ones that only record
- * the message.  Call once at start-up, before any GSL or igraph call.
- * Time complexity: O(1). */
-void ntkb_init_error_handlers(void);
-
 #endif

@@ -17,8 +17,13 @@ typedef struct {
     int64_t *tag_keys;            /* first-appearance renumbering of tags */
     size_t n_tag_keys, cap_tag_keys;
     size_t cap_classes;
+    igraph_error_handler_t *old_error; /* the caller's igraph handlers, restored at the end */
+    igraph_warning_handler_t *old_warning;
+    int handlers_set;
 } ntkb_gsbuild;
 
+/* Starts an empty set named `name`; installs recording igraph error handlers until
+ * ntkb_gsbuild_finish or ntkb_gsbuild_abort restores the caller's. */
 ntkb_status ntkb_gsbuild_init(ntkb_gsbuild *b, const char *name);
 /* Adds an undirected edge u–v (graph-local, may repeat, may be a self-loop) to the current graph. */
 ntkb_status ntkb_gsbuild_edge(ntkb_gsbuild *b, int64_t u, int64_t v);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval/krr.h"
+#include "core/krr.h"
 
 ntkb_status ntkb_lantk_kr_fit(const double *H, size_t ldh, size_t n, const size_t *idx,
                               const double *v, ntkb_lantk_kr *kr)

@@ -1,4 +1,4 @@
-/* ntkbench eval: kernel regression over a precomputed Gram (ALGORITHMS.md §6.2, §5.3).
+/* ntkbench core: kernel regression over a precomputed Gram (ALGORITHMS.md §6.2, §5.3).
  *
  * - Ridgeless / ridge solves  α = (K + ridge·I)⁻¹ Y  by Cholesky (K PSD, as a CNTK), or by LU when
  *   Cholesky fails or is not wanted (LANTK's K + λZ is not PSD).  Predictions f = K_test α.
@@ -9,8 +9,8 @@
  * - Accuracies: sign (±1 labels, LANTK: [f ≥ 0] == [y ≥ 0]) and argmax (one-hot, Arora).
  * All matrices are row-major doubles; K is n×n symmetric, Y is n×k.  LAPACK through LAPACKE.
  */
-#ifndef NTKB_EVAL_KRR_H
-#define NTKB_EVAL_KRR_H
+#ifndef NTKB_CORE_KRR_H
+#define NTKB_CORE_KRR_H
 
 #include <stddef.h>
 
