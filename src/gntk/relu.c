@@ -2,43 +2,15 @@
 
 #include <math.h>
 
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-#include <immintrin.h>
-#define NTKB_RELU_AVX512 1
-#endif
+#include "core/acos_poly.h"
 
-/* (asin(s) - s) / s³ as a polynomial in z = s², z ∈ [0, 1/4]; Chebyshev least-squares fit,
- * relative error 2e-13 on this quotient, i.e. ≤ 1e-14 relative on asin(s). */
-#define AS0 0.16666666666666663
-#define AS1 0.07500000000018639
-#define AS2 0.044642857104529379
-#define AS3 0.030381947363270493
-#define AS4 0.02237204646326239
-#define AS5 0.017355298963600153
-#define AS6 0.013929044086948146
-#define AS7 0.011880987754293925
-#define AS8 0.007772752358844265
-#define AS9 0.016135406760843931
-#define AS10 -0.010932015849276866
-#define AS11 0.028311892606101983
-#define PI_D 3.14159265358979323846
+#define PI_D NTKB_PI
 #define INV_PI 0.31830988618379067154
 
-/* π − acos(x) for a clipped x: the scalar form of pi_minus_acos8 below. */
+/* π − acos(x) for a clipped x, on the GNTK fit of the shared engine. */
 static inline double pi_minus_acos(double x)
 {
-    double ax = fabs(x);
-    int big = ax > 0.5;
-    double z = big ? 0.5 * (1.0 - ax) : x * x;
-    double s = big ? sqrt(z) : ax;
-    double p = AS11;
-    p = fma(p, z, AS10); p = fma(p, z, AS9); p = fma(p, z, AS8); p = fma(p, z, AS7);
-    p = fma(p, z, AS6); p = fma(p, z, AS5); p = fma(p, z, AS4); p = fma(p, z, AS3);
-    p = fma(p, z, AS2); p = fma(p, z, AS1); p = fma(p, z, AS0);
-    double a = fma(s * z, p, s); /* asin(s) */
-    if (big)
-        return x > 0 ? PI_D - 2.0 * a : 2.0 * a;
-    return 0.5 * PI_D + copysign(a, x);
+    return ntkb_acos_pi_minus(x, NTKB_ACOS_P_GNTK, NULL, NULL, NULL);
 }
 
 /* κ0 and κ1 in the official operation order (see ntkb_gntk_relu_row). */
@@ -54,36 +26,10 @@ void ntkb_gntk_kappa(double rho, double *k0, double *k1)
     kappa_scalar(rho, k0, k1);
 }
 
-#ifdef NTKB_RELU_AVX512
-/* π − acos(x) of 8 clipped values: one range reduction (z = x² for |x| ≤ 1/2, z = (1−|x|)/2
- * otherwise), the asin polynomial, one masked sqrt. */
+#ifdef NTKB_ACOS_AVX512
 static inline __m512d pi_minus_acos8(__m512d x)
 {
-    const __m512d half = _mm512_set1_pd(0.5), one = _mm512_set1_pd(1.0);
-    __m512d ax = _mm512_abs_pd(x);
-    __mmask8 big = _mm512_cmp_pd_mask(ax, half, _CMP_GT_OQ);
-    __mmask8 pos = _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_GT_OQ);
-    __m512d zb = _mm512_mul_pd(half, _mm512_sub_pd(one, ax));
-    __m512d z = _mm512_mask_blend_pd(big, _mm512_mul_pd(x, x), zb);
-    __m512d s = _mm512_mask_sqrt_pd(ax, big, zb);
-    __m512d p = _mm512_set1_pd(AS11);
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS10));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS9));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS8));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS7));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS6));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS5));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS4));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS3));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS2));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS1));
-    p = _mm512_fmadd_pd(p, z, _mm512_set1_pd(AS0));
-    __m512d a = _mm512_fmadd_pd(_mm512_mul_pd(s, z), p, s);
-    __m512d sign = _mm512_and_pd(x, _mm512_set1_pd(-0.0));
-    __m512d small_pt = _mm512_add_pd(_mm512_set1_pd(0.5 * PI_D), _mm512_or_pd(a, sign));
-    __m512d a2 = _mm512_add_pd(a, a);
-    __m512d big_pt = _mm512_mask_sub_pd(a2, pos, _mm512_set1_pd(PI_D), a2);
-    return _mm512_mask_blend_pd(big, small_pt, big_pt);
+    return ntkb_acos_pi_minus8(x, NTKB_ACOS_P_GNTK, NULL, NULL, NULL);
 }
 
 /* a / b correctly rounded without a division (Markstein): y = RN(1/b), q = RN(a·y) is within
