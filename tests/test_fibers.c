@@ -16,7 +16,7 @@
 #include "lantk/fcntk.h"
 #include "lantk/images.h"
 
-static const ntkb_fibers_activation acts[] = {NTKB_FIBERS_RELU, NTKB_FIBERS_ERF, NTKB_FIBERS_GELU};
+static const ntkb_activation acts[] = {NTKB_ACT_RELU, NTKB_ACT_ERF, NTKB_ACT_GELU};
 
 static void random_vec(ntkb_rng *rng, double *v, size_t n, double scale)
 {
@@ -126,9 +126,9 @@ static void gh_init(void)
     gsl_integration_fixed_free(ws);
 }
 
-static double act_f(ntkb_fibers_activation a, double u, int deriv)
+static double act_f(ntkb_activation a, double u, int deriv)
 {
-    if (a == NTKB_FIBERS_ERF)
+    if (a == NTKB_ACT_ERF)
         return deriv ? 2.0 / sqrt(M_PI) * exp(-u * u) : erf(u);
     /* GeLU x·Φ(x) */
     double Phi = 0.5 * erfc(-u / sqrt(2.0)), phi = exp(-0.5 * u * u) / sqrt(2 * M_PI);
@@ -136,9 +136,9 @@ static double act_f(ntkb_fibers_activation a, double u, int deriv)
 }
 
 /* E[f(u)f(v)] by the 2-D Gauss–Hermite rule of ALGORITHMS.md §0.4 (ReLU: closed form, c_σ = 1). */
-static double ref_dual(ntkb_fibers_activation a, double q, double p, double c, int deriv)
+static double ref_dual(ntkb_activation a, double q, double p, double c, int deriv)
 {
-    if (a == NTKB_FIBERS_RELU) {
+    if (a == NTKB_ACT_RELU) {
         double rho = c / sqrt(q * p);
         rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
         double th = acos(rho);
@@ -203,8 +203,8 @@ static void test_value_and_partials_reference(void **state)
 static double core_ntk(const ntkb_fibers_net *net, size_t n0, double szz, double sxx, double szx)
 {
     void (*dual)(double, double, double, double *, double *) =
-        net->activation == NTKB_FIBERS_RELU  ? ntkb_dual_relu
-        : net->activation == NTKB_FIBERS_ERF ? ntkb_dual_erf
+        net->activation == NTKB_ACT_RELU  ? ntkb_dual_relu
+        : net->activation == NTKB_ACT_ERF ? ntkb_dual_erf
                                              : ntkb_dual_gelu;
     double w = net->weight_var, b2 = net->bias * net->bias;
     double qz = w * szz / (double)n0 + b2, qx = w * sxx / (double)n0 + b2;
@@ -274,7 +274,7 @@ static void test_value_against_fcntk(void **state)
 static void test_known_values(void **state)
 {
     (void)state;
-    ntkb_fibers_net net = {NTKB_FIBERS_RELU, 2, 0.0, 1.0};
+    ntkb_fibers_net net = {NTKB_ACT_RELU, 2, 0.0, 1.0};
     double th;
     /* Σ¹ = 2, Σ̇² = ½, Σ² = 1  ⇒  Θ = 2·½ + 1 = 2. */
     assert_int_equal(ntkb_fibers_ntk_partials(&net, 2, 4.0, 4.0, 4.0, &th, NULL, NULL), NTKB_OK);
@@ -282,7 +282,7 @@ static void test_known_values(void **state)
     /* Orthogonal inputs: Σ¹ = 0, Σ² = sqrt(q q')/(2π). */
     assert_int_equal(ntkb_fibers_ntk_partials(&net, 1, 1.0, 4.0, 0.0, &th, NULL, NULL), NTKB_OK);
     assert_close(th, 2.0 / (2 * M_PI), 1e-15);
-    ntkb_fibers_activation act;
+    ntkb_activation act;
     assert_int_equal(ntkb_fibers_activation_parse("tanh", &act), NTKB_EINVAL);
     net.depth = 0;
     assert_int_equal(ntkb_fibers_ntk_partials(&net, 1, 1, 1, 0, &th, NULL, NULL), NTKB_EINVAL);
@@ -329,7 +329,7 @@ static void test_noise_directions(void **state)
     enum { N = 64 };
     ntkb_fibers_shape sh = {1, 8, 8};
     ntkb_fibers_aug_params pr = {10.0, 0, 0.8, 0.05};
-    ntkb_fibers_net net = {NTKB_FIBERS_GELU, 3, 0.2, 1.0};
+    ntkb_fibers_net net = {NTKB_ACT_GELU, 3, 0.2, 1.0};
     ntkb_rng rng;
     ntkb_rng_seed(&rng, 3);
     double z[N], x[N], g[N], xh[N], d[N];
@@ -372,7 +372,7 @@ static void test_study_orders(void **state)
 {
     (void)state;
     ntkb_images *set = random_set(20, 8, 11);
-    ntkb_fibers_net net = {NTKB_FIBERS_RELU, 3, 0.5, 1.0};
+    ntkb_fibers_net net = {NTKB_ACT_RELU, 3, 0.5, 1.0};
     ntkb_fibers_kernel kern = {&net, NULL};
     ntkb_fibers_aug_params pr = {10.0, 0, 0.8, 0.01};
     ntkb_fibers_stat s1[NTKB_FIBERS_AUG_COUNT], s2[NTKB_FIBERS_AUG_COUNT];
@@ -407,7 +407,7 @@ static void test_study_on_downsampled(void **state)
 {
     (void)state;
     ntkb_images *set = random_set(12, 8, 3), *small;
-    ntkb_fibers_net net = {NTKB_FIBERS_RELU, 3, 0.1, 1.0};
+    ntkb_fibers_net net = {NTKB_ACT_RELU, 3, 0.1, 1.0};
     ntkb_fibers_kernel kern = {&net, NULL};
     ntkb_fibers_aug_params pr = {10.0, 0, 0.8, 0.1};
     ntkb_fibers_stat full[NTKB_FIBERS_AUG_COUNT], sub[NTKB_FIBERS_AUG_COUNT];
@@ -485,7 +485,7 @@ static void test_empirical(void **state)
     ntkb_fibers_mlp_free(mlp);
     /* Width 40000: the Monte-Carlo error of Θ̂ is O(1/√width) ≈ 0.5 %. */
     assert_int_equal(ntkb_fibers_mlp_alloc(N, 40000, 0.3, 6, &mlp), NTKB_OK);
-    ntkb_fibers_net net = {NTKB_FIBERS_GELU, 2, 0.3, 1.0};
+    ntkb_fibers_net net = {NTKB_ACT_GELU, 2, 0.3, 1.0};
     double th_e, th_i, ge[N], gi[N];
     assert_int_equal(ntkb_fibers_mlp_ntk(mlp, z, x, &th_e, ge), NTKB_OK);
     assert_int_equal(ntkb_fibers_ntk_grad(&net, z, x, N, &th_i, gi), NTKB_OK);

@@ -150,7 +150,7 @@ int main(int argc, char **argv)
     ntkb_fibers_run o = {.dataset = "both", .pairs = 1000, .images = 2000, .seed = 1,
                      .out_dir = "results", .cifar_dir = NTKB_DATADIR "/cifar10/data",
                      .fmnist_dir = "/usr/share/datasets/fashion-mnist",
-                     .net = {NTKB_FIBERS_RELU, 3, 0.1, 1.0},
+                     .net = {NTKB_ACT_RELU, 3, 0.1, 1.0},
                      .aug = {10.0, 0, 0.8, 0.1}, .width = 512};
     int pa = parse_args(argc, argv, &o);
     if (pa)

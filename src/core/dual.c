@@ -2,54 +2,87 @@
  * ReLU layer is in dual_layer.c). */
 #include "dual.h"
 
+#include <complex.h>
+
 #include <math.h>
 #include <stdlib.h>
 
 #include <lapacke.h>
 
+typedef double complex cplx;
+
 
 #define PI_D 3.14159265358979323846
 
-static inline double clip1(double x)
+/* The closed forms, written once over complex arguments with analytic operations only (no |·|,
+ * no conjugate), so that a complex step in an input carries the exact derivative in the
+ * imaginary part (lantk/fcntk.c); the real functions below evaluate them on the real axis.
+ * Clipping acts on the real part, as the reference codes clip the real correlation. */
+static cplx clip1_re(cplx x)
 {
-    return x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x);
+    return creal(x) >= 1.0 ? 1.0 : (creal(x) <= -1.0 ? -1.0 : x);
+}
+
+cplx ntkb_dual_relu_cx(cplx q, cplx q2, cplx c, cplx *sigma_dot)
+{
+    cplx s = csqrt(q * q2);
+    cplx rho = creal(s) > 0.0 ? clip1_re(c / s) : 0.0;
+    cplx pt = PI_D - cacos(rho);
+    if (sigma_dot)
+        *sigma_dot = pt / (2.0 * PI_D);
+    return s * (csqrt(1.0 - rho * rho) + pt * rho) / (2.0 * PI_D);
+}
+
+cplx ntkb_dual_erf_cx(cplx q, cplx q2, cplx c, cplx *sigma_dot)
+{
+    cplx p = (1.0 + 2.0 * q) * (1.0 + 2.0 * q2);
+    if (sigma_dot) {
+        cplx d = p - 4.0 * c * c;
+        /* d ≥ 1 + 2(q + q2) > 0 mathematically (|c| ≤ sqrt(q q2)); guard round-off only. */
+        *sigma_dot = (4.0 / PI_D) / csqrt(creal(d) > 0.0 ? d : 0.0);
+    }
+    return (2.0 / PI_D) * casin(clip1_re(2.0 * c / csqrt(p)));
+}
+
+cplx ntkb_dual_gelu_cx(cplx q, cplx q2, cplx c, cplx *sigma_dot)
+{
+    /* neural-tangents' Gelu, with its atan2(c, δ) written as asin(c / sqrt(P1)), analytic in c. */
+    cplx p = q * q2, p1 = (1.0 + q) * (1.0 + q2);
+    cplx d2 = p1 - c * c;
+    /* δ² ≥ 1 + q + q2 > 0 when |c| ≤ sqrt(q q2). */
+    cplx d = csqrt(creal(d2) > 0.0 ? d2 : 0.0);
+    cplx a = casin(c / csqrt(p1));
+    if (sigma_dot)
+        *sigma_dot = 0.25 + a / (2.0 * PI_D) +
+                     (c / (2.0 * PI_D * d)) * (1.0 / d2 + (1.0 - p) / p1 + 1.0);
+    return c / 4.0 + ((c * c + p * d2) / (p1 * d) + c * a) / (2.0 * PI_D);
+}
+
+typedef cplx (*dual_cx_fn)(cplx, cplx, cplx, cplx *);
+
+static void on_real_axis(dual_cx_fn f, double q, double q2, double c, double *sigma,
+                         double *sigma_dot)
+{
+    cplx d, e = f(q, q2, c, &d);
+    if (sigma)
+        *sigma = creal(e);
+    if (sigma_dot)
+        *sigma_dot = creal(d);
 }
 
 void ntkb_dual_relu(double q, double q2, double c, double *sigma, double *sigma_dot)
 {
-    double s = sqrt(q * q2);
-    double rho = s > 0.0 ? clip1(c / s) : 0.0;
-    double pt = PI_D - acos(rho);
-    if (sigma)
-        *sigma = s * (sqrt(1.0 - rho * rho) + pt * rho) / (2.0 * PI_D);
-    if (sigma_dot)
-        *sigma_dot = pt / (2.0 * PI_D);
+    on_real_axis(ntkb_dual_relu_cx, q, q2, c, sigma, sigma_dot);
 }
 
 void ntkb_dual_erf(double q, double q2, double c, double *sigma, double *sigma_dot)
 {
-    double p = (1.0 + 2.0 * q) * (1.0 + 2.0 * q2);
-    if (sigma)
-        *sigma = (2.0 / PI_D) * asin(clip1(2.0 * c / sqrt(p)));
-    if (sigma_dot) {
-        double d = p - 4.0 * c * c;
-        /* d ≥ 1 + 2(q + q2) > 0 mathematically (|c| ≤ sqrt(q q2)); guard round-off only. */
-        *sigma_dot = (4.0 / PI_D) / sqrt(d > 0.0 ? d : 0.0);
-    }
+    on_real_axis(ntkb_dual_erf_cx, q, q2, c, sigma, sigma_dot);
 }
 
 void ntkb_dual_gelu(double q, double q2, double c, double *sigma, double *sigma_dot)
 {
-    double p = q * q2, p1 = (1.0 + q) * (1.0 + q2);
-    double d2 = p1 - c * c;
-    /* δ² ≥ 1 + q + q2 > 0 when |c| ≤ sqrt(q q2). */
-    double d = sqrt(d2 > 0.0 ? d2 : 0.0);
-    double a = atan2(c, d);
-    if (sigma)
-        *sigma = c / 4.0 + ((c * c + p * d2) / (p1 * d) + c * a) / (2.0 * PI_D);
-    if (sigma_dot)
-        *sigma_dot = 0.25 + a / (2.0 * PI_D) +
-                     (c / (2.0 * PI_D * d)) * (1.0 / d2 + (1.0 - p) / p1 + 1.0);
+    on_real_axis(ntkb_dual_gelu_cx, q, q2, c, sigma, sigma_dot);
 }
 
 double ntkb_act_relu(double x, void *params)

@@ -36,6 +36,20 @@ void ntkb_dual_erf(double q, double q2, double c, double *sigma, double *sigma_d
  * Time complexity: O(1). */
 void ntkb_dual_gelu(double q, double q2, double c, double *sigma, double *sigma_dot);
 
+#ifndef __cplusplus
+#include <complex.h>
+/* The same three closed forms on complex arguments (the real functions above are these on the
+ * real axis): analytic in q, q2 and c away from ρ = ±1, so that a complex step h·i in an input
+ * gives its exact partial derivative as Im(result)/h (no subtraction, no truncation error).
+ * Return sigma; *sigma_dot (may be NULL) gets sigma_dot.  Time complexity: O(1). */
+double complex ntkb_dual_relu_cx(double complex q, double complex q2, double complex c,
+                                 double complex *sigma_dot);
+double complex ntkb_dual_erf_cx(double complex q, double complex q2, double complex c,
+                                double complex *sigma_dot);
+double complex ntkb_dual_gelu_cx(double complex q, double complex q2, double complex c,
+                                 double complex *sigma_dot);
+#endif
+
 /* A scalar activation (or its derivative) with caller parameters. */
 typedef double (*ntkb_activation_fn)(double x, void *params);
 

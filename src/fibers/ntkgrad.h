@@ -1,26 +1,21 @@
 /* ntkbench fibers: the infinite-width fully-connected NTK Θ(z, x) and its input gradient ∇ₓΘ(z, x).
  *
- * Network (Jacot, Gabriel & Hongler 2018; ALGORITHMS.md §1.1), L = depth weight layers, activation σ
+ * Network (Jacot, Gabriel & Hongler 2018), L = depth weight layers, activation σ
  * after each of the first L−1, NTK parameterisation with bias β and weight variance σ_w²:
  *
  *     Σ¹(x,x')   = σ_w²·xᵀx'/n₀ + β²                       Θ¹ = Σ¹
  *     Σ^{ℓ+1}    = σ_w²·E[σ(u)σ(v)] + β²,   Σ̇^{ℓ+1} = σ_w²·E[σ'(u)σ'(v)],   (u,v) ~ N(0, Σ^ℓ 2×2)
  *     Θ^{ℓ+1}    = Θ^ℓ·Σ̇^{ℓ+1} + Σ^{ℓ+1}                     output: Θ^L
  *
- * σ_w² = 1 is exactly ALGORITHMS.md §1.1; σ_w² = 2 with ReLU is the "He" (c_σ = 2) form.
+ * σ_w² = 1 is Jacot et al.'s form; σ_w² = 2 with ReLU is the "He" (c_σ = 2) form.
  *
  * Θ(z, x) depends on x only through s_zx = zᵀx and s_xx = xᵀx, so
  *
  *     ∇ₓΘ(z, x) = (∂Θ/∂s_zx)·z + 2·(∂Θ/∂s_xx)·x.
  *
- * Both partials come from a complex-step derivative of the scalar recursion evaluated in
- * `double complex`: ∂Θ/∂s ≈ Im Θ(s + ih)/h with h = 1e-30.  There is no subtraction, so the partials
- * are exact to machine precision (no truncation error at that h).  All duals used (ReLU arc-cosine,
- * erf arcsine, GeLU closed form of neural-tangents, ALGORITHMS.md §0) are analytic in the inputs away
- * from ρ = ±1, so the complex extension is the derivative.
- *
- * Limitation: the ReLU dual is not differentiable at ρ = ±1 (acos); there the correlation is clipped
- * and the derivative returned is that of the clipped (constant) branch.
+ * Both partials come from lantk/fcntk's complex-step derivatives of the same recursion
+ * (ntkb_fcntk_partials): exact to rounding, no truncation error.  The ReLU dual is not
+ * differentiable at ρ = ±1; there the derivative is that of the clipped (constant) branch.
  */
 #ifndef NTKB_FIBERS_NTKGRAD_H
 #define NTKB_FIBERS_NTKGRAD_H
@@ -28,21 +23,20 @@
 #include <stddef.h>
 
 #include "core/status.h"
-
-typedef enum { NTKB_FIBERS_RELU = 0, NTKB_FIBERS_ERF, NTKB_FIBERS_GELU } ntkb_fibers_activation;
+#include "lantk/fcntk.h"
 
 typedef struct {
-    ntkb_fibers_activation activation;
+    ntkb_activation activation; /* RELU, ERF or GELU (no custom activations) */
     int depth;         /* L ≥ 1 weight layers (L − 1 activations); L = 1 is the linear kernel */
     double bias;       /* β ≥ 0 */
-    double weight_var; /* σ_w² > 0; 1 = ALGORITHMS.md §1.1 */
+    double weight_var; /* σ_w² > 0; 1 = Jacot et al. */
 } ntkb_fibers_net;
 
 /* Parses "relu" | "erf" | "gelu".  Returns NTKB_OK or NTKB_EINVAL.  Time complexity: O(1). */
-ntkb_status ntkb_fibers_activation_parse(const char *name, ntkb_fibers_activation *out);
+ntkb_status ntkb_fibers_activation_parse(const char *name, ntkb_activation *out);
 
 /* The lower-case name of an activation ("relu", ...); "?" for an unknown value. */
-const char *ntkb_fibers_activation_name(ntkb_fibers_activation a);
+const char *ntkb_fibers_activation_name(ntkb_activation a);
 
 /* Checks a network description (depth ≥ 1, β ≥ 0 finite, σ_w² > 0 finite, known activation).
  * Returns NTKB_OK or NTKB_EINVAL with a message.  Time complexity: O(1). */

@@ -95,7 +95,7 @@ ntkb_status ntkb_fibers_compare_empirical(const ntkb_fibers_run *run,
     const ntkb_fibers_kernel emp = {NULL, mlp};
     st = ntkb_fibers_study_pairs(&emp, set, &run->aug, r->emp_pairs, run->seed, r->emp);
     if (st == NTKB_OK) {
-        const ntkb_fibers_net inf_net = {NTKB_FIBERS_GELU, 2, run->net.bias, 1.0};
+        const ntkb_fibers_net inf_net = {NTKB_ACT_GELU, 2, run->net.bias, 1.0};
         const ntkb_fibers_kernel inf = {&inf_net, NULL};
         st = ntkb_fibers_study_pairs(&inf, set, &run->aug, r->emp_pairs, run->seed, r->emp_inf);
     }
