@@ -27,7 +27,7 @@ check "non-numeric token exits 2" 2 "NONNUM.txt:3: expected neighbour 1 of 1" \
   "$bench" --dataset "$tmp/NONNUM.txt" --out "$tmp/out_dir"
 check "missing dataset exits 2 with its name" 2 "NO_SUCH" "$bench" --dataset NO_SUCH
 check "unknown option exits 1" 1 "usage" "$bench" --no-such-option
-check "bad --solver exits 1" 1 "--solver is smo or libsvm" "$bench" --evaluate --solver x
+check "bad --solver exits 1" 1 "--solver needs smo or libsvm" "$bench" --evaluate --solver x
 check "bad --max-iter exits 1" 1 "--max-iter needs" "$bench" --evaluate --max-iter -5
 check "bad --grid-L exits 1" 1 "--grid-L needs" "$bench" --evaluate --grid-L 0
 n=$((n + 1))

@@ -9,10 +9,10 @@
 #include "testutil.h"
 
 #include "core/dual.h"
-#include "fibers/augment.h"
-#include "fibers/empirical.h"
-#include "fibers/ntkgrad.h"
-#include "fibers/study.h"
+#include "studies/fibers_augment.h"
+#include "studies/fibers_empirical.h"
+#include "studies/fibers_ntkgrad.h"
+#include "studies/fibers_study.h"
 #include "lantk/fcntk.h"
 #include "lantk/images.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/status.h"
-#include "fibers/report.h"
+#include "studies/fibers_report.h"
 #include "lantk/images.h"
 #include "ntkb_config.h"
 

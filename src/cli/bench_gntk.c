@@ -1,23 +1,16 @@
 /* bench_gntk: GNTK Gram matrices of a graph benchmark (one pass gives every depth ≤ L and both
- * readouts), written as .npy with labels and run metadata; resumable. */
-#include <errno.h>
+ * readouts), written as .npy with labels and run metadata, resumable; with --evaluate the whole
+ * graph benchmark (studies/graph_bench.h). */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "core/gram.h"
-#include "core/meta.h"
+#include "cli.h"
 #include "core/status.h"
-#include "core/tiles.h"
-#include "gntk/gntk.h"
-#include "gntk/graphset.h"
-#include "gntk/relu.h"
-#include "graph_eval.h"
 #include "ntkb_config.h"
-#include "core/clock.h"
+#include "studies/graph_bench.h"
+
+#define PROG "bench_gntk"
 
 static void usage(FILE *out)
 {
@@ -81,22 +74,74 @@ static void usage(FILE *out)
 }
 
 typedef struct {
-    const char *dataset, *out;
-    ntkb_gntk_params p;
-    int threads, resume, quiet, evaluate;
-    size_t tile;
-    graph_eval_opts eval;
+    ntkb_graph_gram_opts gram;
+    ntkb_graph_bench_opts eval;
+    int evaluate;
 } cli_args;
 
-static int parse_int(const char *s, long lo, long hi, long *v)
+static int parse_scale(const char *s, int *out)
 {
-    char *end;
-    errno = 0;
-    *v = strtol(s, &end, 10);
-    return errno == 0 && *s && !*end && *v >= lo && *v <= hi;
+    if (strcmp(s, "uniform") == 0)
+        *out = 0;
+    else if (strcmp(s, "degree") == 0)
+        *out = 1;
+    else
+        return 0;
+    return 1;
 }
 
-/* Returns 0 to run, -1 on a usage error, 1 when --help/--version was served. */
+/* The options of --evaluate.  Returns 1 when handled, 0 for an option that is not one, -1 on a
+ * bad value. */
+static int parse_eval_option(int c, ntkb_graph_bench_opts *e)
+{
+    long v;
+    switch (c) {
+    case 'g':
+        if (strcmp(optarg, "released") == 0)
+            e->grid = NTKB_GRID_RELEASED;
+        else if (strcmp(optarg, "quick") == 0)
+            e->grid = NTKB_GRID_QUICK;
+        else if (strcmp(optarg, "min") == 0)
+            e->grid = NTKB_GRID_MIN;
+        else
+            return -cli_bad(PROG, "--grid", "released, quick or min");
+        return 1;
+    case 'P':
+        if (!cli_long(optarg, 1, 120, &v))
+            return -cli_bad(PROG, "--paper-C", "1..120");
+        e->paper_C = (size_t)v;
+        return 1;
+    case 'N':
+        if (!cli_long(optarg, 0, 120, &v))
+            return -cli_bad(PROG, "--nested-C", "0..120");
+        e->nested_C = (size_t)v;
+        return 1;
+    case 'G':
+    case 'J':
+        if (!cli_long(optarg, 1, 64, &v))
+            return -cli_bad(PROG, c == 'G' ? "--grid-R" : "--grid-L", "1..64");
+        *(c == 'G' ? &e->mlp_only : &e->blocks_only) = (int)v;
+        return 1;
+    case 'H':
+        return parse_scale(optarg, &e->scale_only) ? 1
+                                                   : -cli_bad(PROG, "--grid-scale", "uniform or degree");
+    case 'O':
+        if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
+            return -cli_bad(PROG, "--solver", "smo or libsvm");
+        e->solver = strcmp(optarg, "libsvm") == 0;
+        return 1;
+    case 'I':
+        if (!cli_long(optarg, -1, 2000000000L, &v))
+            return -cli_bad(PROG, "--max-iter", "-1..2000000000");
+        e->max_iter = v;
+        return 1;
+    case 'c': e->cache_dir = optarg; return 1;
+    case 'S': e->results_dir = optarg; return 1;
+    }
+    return 0;
+}
+
+/* Returns 0 to run, 1 on a usage error, 2 when --help/--version was served. */
 static int parse_args(int argc, char **argv, cli_args *a)
 {
     static const struct option opts[] = {
@@ -105,212 +150,78 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"out", required_argument, 0, 'o'},     {"threads", required_argument, 0, 't'},
         {"resume", no_argument, 0, 'r'},        {"tile", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
-        {"faithful", no_argument, 0, 'F'},     {"evaluate", no_argument, 0, 'E'},
-        {"grid", required_argument, 0, 'g'},   {"paper-C", required_argument, 0, 'P'},
+        {"faithful", no_argument, 0, 'F'},      {"evaluate", no_argument, 0, 'E'},
+        {"grid", required_argument, 0, 'g'},    {"paper-C", required_argument, 0, 'P'},
         {"nested-C", required_argument, 0, 'N'}, {"cache", required_argument, 0, 'c'},
         {"results", required_argument, 0, 'S'}, {"grid-R", required_argument, 0, 'G'},
-        {"grid-L", required_argument, 0, 'J'},
-        {"grid-scale", required_argument, 0, 'H'}, {"solver", required_argument, 0, 'O'},
-        {"max-iter", required_argument, 0, 'I'},
+        {"grid-L", required_argument, 0, 'J'},  {"grid-scale", required_argument, 0, 'H'},
+        {"solver", required_argument, 0, 'O'},  {"max-iter", required_argument, 0, 'I'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
+    ntkb_graph_gram_opts *g = &a->gram;
     long v;
-    int c;
+    int c, r;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if ((r = parse_eval_option(c, &a->eval)) != 0) {
+            if (r < 0)
+                return 1;
+            continue;
+        }
         switch (c) {
-        case 'd': a->dataset = optarg; break;
+        case 'd': g->dataset = optarg; break;
         case 'L':
-            if (!parse_int(optarg, 1, 64, &v))
-                return fprintf(stderr, "bench_gntk: --blocks needs 1..64\n"), -1;
-            a->p.blocks = (int)v;
-            break;
         case 'R':
-            if (!parse_int(optarg, 1, 64, &v))
-                return fprintf(stderr, "bench_gntk: --mlp needs 1..64\n"), -1;
-            a->p.mlp = (int)v;
+            if (!cli_long(optarg, 1, 64, &v))
+                return cli_bad(PROG, c == 'L' ? "--blocks" : "--mlp", "1..64");
+            *(c == 'L' ? &g->blocks : &g->mlp) = (int)v;
             break;
         case 's':
-            if (strcmp(optarg, "uniform") == 0)
-                a->p.scale = NTKB_GNTK_UNIFORM;
-            else if (strcmp(optarg, "degree") == 0)
-                a->p.scale = NTKB_GNTK_DEGREE;
-            else
-                return fprintf(stderr, "bench_gntk: --scale is uniform or degree\n"), -1;
+            if (!parse_scale(optarg, &g->scale))
+                return cli_bad(PROG, "--scale", "uniform or degree");
             break;
-        case 'o': a->out = optarg; break;
+        case 'o': g->out = optarg; break;
         case 't':
-            if (!parse_int(optarg, 1, 1024, &v))
-                return fprintf(stderr, "bench_gntk: --threads needs 1..1024\n"), -1;
-            a->threads = (int)v;
+            if (!cli_long(optarg, 1, 1024, &v))
+                return cli_bad(PROG, "--threads", "1..1024");
+            g->threads = (int)v;
             break;
-        case 'r': a->resume = 1; break;
+        case 'r': g->resume = 1; break;
         case 'T':
-            if (!parse_int(optarg, 1, 4096, &v))
-                return fprintf(stderr, "bench_gntk: --tile needs 1..4096\n"), -1;
-            a->tile = (size_t)v;
+            if (!cli_long(optarg, 1, 4096, &v))
+                return cli_bad(PROG, "--tile", "1..4096");
+            g->tile = (size_t)v;
             break;
-        case 'q': a->quiet = 1; break;
-        case 'F': a->p.faithful = 1; break;
+        case 'q': g->quiet = 1; break;
+        case 'F': g->faithful = 1; break;
         case 'E': a->evaluate = 1; break;
-        case 'g':
-            if (strcmp(optarg, "released") == 0)
-                a->eval.grid = GRID_RELEASED;
-            else if (strcmp(optarg, "quick") == 0)
-                a->eval.grid = GRID_QUICK;
-            else if (strcmp(optarg, "min") == 0)
-                a->eval.grid = GRID_MIN;
-            else
-                return fprintf(stderr, "bench_gntk: --grid is released, quick or min\n"), -1;
-            break;
-        case 'P':
-        case 'N':
-            if (!parse_int(optarg, c == 'P' ? 1 : 0, 120, &v))
-                return fprintf(stderr, "bench_gntk: --%s needs %d..120\n", c == 'P' ? "paper-C" : "nested-C",
-                               c == 'P'), -1;
-            *(c == 'P' ? &a->eval.paper_C : &a->eval.nested_C) = (size_t)v;
-            break;
-        case 'G':
-        case 'J':
-            if (!parse_int(optarg, 1, 64, &v))
-                return fprintf(stderr, "bench_gntk: --grid-%c needs 1..64\n", c == 'G' ? 'R' : 'L'),
-                       -1;
-            *(c == 'G' ? &a->eval.mlp_only : &a->eval.blocks_only) = (int)v;
-            break;
-        case 'H':
-            if (strcmp(optarg, "uniform") && strcmp(optarg, "degree"))
-                return fprintf(stderr, "bench_gntk: --grid-scale is uniform or degree\n"), -1;
-            a->eval.scale_only = strcmp(optarg, "degree") == 0 ? NTKB_GNTK_DEGREE : NTKB_GNTK_UNIFORM;
-            break;
-        case 'O':
-            if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
-                return fprintf(stderr, "bench_gntk: --solver is smo or libsvm\n"), -1;
-            a->eval.solver = strcmp(optarg, "libsvm") == 0;
-            break;
-        case 'I':
-            if (!parse_int(optarg, -1, 2000000000L, &v))
-                return fprintf(stderr, "bench_gntk: --max-iter needs -1..2000000000\n"), -1;
-            a->eval.max_iter = v;
-            break;
-        case 'c': a->eval.cache_dir = optarg; break;
-        case 'S': a->eval.results_dir = optarg; break;
-        case 'h': usage(stdout); return 1;
-        case 'V': printf("bench_gntk (ntkbench) %s\n", NTKB_VERSION); return 1;
-        default: return -1;
+        case 'h': usage(stdout); return 2;
+        case 'V': printf(PROG " (ntkbench) %s\n", NTKB_VERSION); return 2;
+        default: return 1;
         }
     }
     if (optind < argc)
-        return fprintf(stderr, "bench_gntk: unexpected argument '%s'\n", argv[optind]), -1;
-    if (a->resume && !a->out)
-        return fprintf(stderr, "bench_gntk: --resume needs --out\n"), -1;
+        return fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]), 1;
+    if (g->resume && !g->out)
+        return fprintf(stderr, PROG ": --resume needs --out\n"), 1;
     return 0;
-}
-
-/* In-memory run: prints a short summary of every Gram. */
-static ntkb_status run_memory(const cli_args *a, const ntkb_graphset *gs, ntkb_tiles_spec *opt,
-                              ntkb_tiles_stats *stats)
-{
-    size_t N = gs->n_graphs, K = ntkb_gntk_n_out(&a->p);
-    double **g = calloc(K, sizeof *g);
-    ntkb_status st = g ? NTKB_OK : ntkb_error(NTKB_ENOMEM, "out of memory");
-    for (size_t k = 0; st == NTKB_OK && k < K; k++)
-        if (!(g[k] = malloc(N * N * sizeof **g)))
-            st = ntkb_error(NTKB_ENOMEM, "out of memory for %zu×%zu Grams", N, N);
-    opt->grams = g;
-    if (st == NTKB_OK)
-        st = ntkb_gntk_gram_run(gs, &a->p, opt, stats);
-    for (size_t k = 0; st == NTKB_OK && k < K; k++) {
-        double mn = g[k][0], mx = g[k][0];
-        for (size_t e = 0; e < N * N; e++) {
-            mn = g[k][e] < mn ? g[k][e] : mn;
-            mx = g[k][e] > mx ? g[k][e] : mx;
-        }
-        printf("gram-L%zu-jk%zu: K[0,0] = %.10g  K[0,%zu] = %.10g  min %.6g  max %.6g\n",
-               k / 2 + 1, k % 2, g[k][0], N - 1, g[k][N - 1], mn, mx);
-    }
-    for (size_t k = 0; g && k < K; k++)
-        free(g[k]);
-    free(g);
-    return st;
-}
-
-/* --evaluate: the end-to-end graph benchmark (graph_eval.c); records the command line. */
-static ntkb_status run_evaluate(cli_args *a, int argc, char **argv)
-{
-    char command[512];
-    size_t len = 0;
-    command[0] = '\0';
-    for (int k = 0; k < argc && len < sizeof command; k++)
-        len += (size_t)snprintf(command + len, sizeof command - len, "%s%s", k ? " " : "",
-                                k ? argv[k] : "bench_gntk");
-    a->eval.dataset = a->dataset;
-    a->eval.threads = a->threads;
-    a->eval.quiet = a->quiet;
-    a->eval.command = command;
-    return graph_eval_run(&a->eval);
-}
-
-/* Computes the Grams of one pass, in memory (summary on stdout) or into --out. */
-static ntkb_status run_pass(const cli_args *a, const ntkb_graphset *gs)
-{
-    ntkb_tiles_spec opt = {0};
-    ntkb_tiles_stats stats = {0};
-    ntkb_status st;
-    opt.threads = a->threads;
-    opt.tile = a->tile;
-    opt.progress = a->quiet ? NULL : "bench_gntk";
-    double t1 = ntkb_clock_now();
-    if (!a->out) {
-        st = run_memory(a, gs, &opt, &stats);
-    } else {
-        graph_pass_opts po = {a->threads, a->tile, a->quiet, a->resume, 0};
-        double pass_s;
-        int reused;
-        st = graph_eval_gntk_pass(gs, &a->p, a->dataset, a->out, &po, &pass_s, &reused, &stats);
-    }
-    double secs = ntkb_clock_now() - t1;
-    if (st == NTKB_OK) {
-        double pairs = (double)gs->n_graphs * (double)(gs->n_graphs + 1) / 2;
-        printf("computed %.0f pairs in %.3f s (precompute %.3f s, tiles %.3f s; %.0f pairs/s)%s\n",
-               pairs, secs, stats.seconds_prep, stats.seconds_fill, pairs / secs,
-               stats.tiles_skipped ? " [resumed]" : "");
-        if (a->out)
-            printf("wrote %s/gram-L{1..%d}-jk{0,1}.npy, labels.npy, meta.json\n", a->out,
-                   a->p.blocks);
-    }
-    return st;
 }
 
 int main(int argc, char **argv)
 {
-    cli_args a = {"MUTAG", NULL, {2, 2, NTKB_GNTK_UNIFORM, 0}, 0, 0, 0, 0, 0,
-                  {NULL, GRID_RELEASED, "cache", "results", 0, 0, 120, 20, 0, 0, -1, 0, 500000, NULL}};
+    cli_args a = {.gram = {.dataset = "MUTAG", .blocks = 2, .mlp = 2},
+                  .eval = ntkb_graph_bench_opts_default()};
     int pr = parse_args(argc, argv, &a);
     if (pr != 0) {
-        if (pr < 0)
+        if (pr == 1)
             usage(stderr);
-        return pr < 0 ? 1 : 0;
+        return pr == 1 ? 1 : 0;
     }
-    ntkb_graphset *gs = NULL;
-    ntkb_status st;
-    if (a.evaluate) {
-        st = run_evaluate(&a, argc, argv);
-        goto done;
-    }
-    double t0 = ntkb_clock_now();
-    if ((st = ntkb_graphset_load(a.dataset, NULL, NTKB_TAGS_AUTO, &gs)) != NTKB_OK)
-        goto done;
-    printf("dataset %s: %zu graphs, %zu classes, %zu nodes, %zu edges, %zu self-loops, %zu tags "
-           "(loaded in %.2f s)\n",
-           gs->name, gs->n_graphs, gs->n_classes, gs->n_nodes, gs->n_edges, gs->n_self_loops,
-           gs->n_tags, ntkb_clock_now() - t0);
-    printf("gntk: %d BLOCKs (official num_layers %d), R = %d, scale %s, %s mode, relu %s -> %d "
-           "Grams\n",
-           a.p.blocks, a.p.blocks + 1, a.p.mlp, a.p.scale ? "degree" : "uniform",
-           a.p.faithful ? "faithful" : "fast", ntkb_gntk_relu_impl(), 2 * a.p.blocks);
-    fflush(stdout);
-    st = run_pass(&a, gs);
-done:
-    if (st != NTKB_OK)
-        fprintf(stderr, "bench_gntk: %s\n", ntkb_last_error());
-    ntkb_graphset_free(gs);
-    return ntkb_status_exit_code(st);
+    if (!a.evaluate)
+        return cli_finish(PROG, ntkb_graph_gram_run(&a.gram));
+    char command[512];
+    cli_command(PROG, argc, argv, command, sizeof command);
+    a.eval.dataset = a.gram.dataset;
+    a.eval.threads = a.gram.threads;
+    a.eval.quiet = a.gram.quiet;
+    a.eval.command = command;
+    return cli_finish(PROG, ntkb_graph_bench_run(&a.eval));
 }

@@ -108,6 +108,26 @@ ntkb_status ntkb_gntk_gram(const ntkb_graphset *gs, const ntkb_gntk_params *p, i
 ntkb_status ntkb_gntk_gram_run(const ntkb_graphset *gs, const ntkb_gntk_params *p,
                                ntkb_tiles_spec *opt, ntkb_tiles_stats *stats);
 
+/* How one pass to disk runs (ntkb_gntk_pass_run). */
+typedef struct {
+    int threads;   /* OpenMP threads (≤ 0: the OpenMP default) */
+    size_t tile;   /* tile edge of the driver (0: its default) */
+    int quiet;     /* no progress lines */
+    int resume;    /* continue a journal left in the directory by a killed run */
+    int reuse;     /* skip the pass when the directory already holds it (same fingerprint) */
+} ntkb_gntk_pass_opts;
+
+/* Computes (or reuses) one pass into `dir` (created if missing): gram-L{l}-jk{0,1}.npy for
+ * l ≤ p->blocks, labels.npy and meta.json (parameters, fingerprint, the threads used, seconds).
+ * dataset_arg is recorded as given.  *seconds gets the pass's run time (the recorded one when
+ * reused), *reused whether it was reused, *stats (may be NULL) the driver's tile counts.
+ * Returns the codes of ntkb_gntk_gram_run, or NTKB_EIO for the directory or metadata.
+ * Time complexity: that of the GNTK pass (O(1) when reused). */
+ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *p,
+                               const char *dataset_arg, const char *dir,
+                               const ntkb_gntk_pass_opts *po, double *seconds, int *reused,
+                               ntkb_tiles_stats *stats);
+
 /* A 64-bit FNV-1a checksum of the graph set's structure, tags and labels.  Time: O(nodes+edges). */
 uint64_t ntkb_gntk_checksum(const ntkb_graphset *gs);
 

@@ -7,21 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "core/fs.h"
 #include "ntkb_config.h"
-
-static int is_dir(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-static int is_file(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-}
 
 static const char *default_datadir(const char *datadir)
 {
@@ -49,11 +37,11 @@ static const char *dir_name(const char *dir, char *buf, size_t cap)
 
 ntkb_status ntkb_dataset_dir(const char *dataset, const char *datadir, char *buf, size_t cap)
 {
-    if (is_dir(dataset)) {
+    if (ntkb_fs_is_dir(dataset)) {
         dir_name(dataset, buf, cap);
         return NTKB_OK;
     }
-    if (is_file(dataset)) {
+    if (ntkb_fs_is_file(dataset)) {
         snprintf(buf, cap, "%s", dataset);
         char *s = strrchr(buf, '/');
         if (s)
@@ -63,7 +51,7 @@ ntkb_status ntkb_dataset_dir(const char *dataset, const char *datadir, char *buf
         return NTKB_OK;
     }
     snprintf(buf, cap, "%s/%s", default_datadir(datadir), dataset);
-    if (!is_dir(buf))
+    if (!ntkb_fs_is_dir(buf))
         return ntkb_error(NTKB_ENOTFOUND, "dataset '%s': no such file or directory, and no %s", dataset,
                           buf);
     return NTKB_OK;
@@ -74,7 +62,7 @@ ntkb_status ntkb_graphset_load(const char *dataset, const char *datadir, ntkb_ta
 {
     char dir[4096], path[4200], tmp[4096];
     *out = NULL;
-    if (is_file(dataset)) {
+    if (ntkb_fs_is_file(dataset)) {
         char name[64];
         snprintf(name, sizeof name, "%s", base_name(dataset));
         name[strcspn(name, ".")] = '\0';
@@ -87,10 +75,10 @@ ntkb_status ntkb_graphset_load(const char *dataset, const char *datadir, ntkb_ta
     const char *suffix[] = {".txt", ".txt.gz"};
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/%s%s", dir, name, suffix[k]);
-        if (is_file(path))
+        if (ntkb_fs_is_file(path))
             return ntkb_graphset_read_gin(path, name, tags, out);
         snprintf(path, sizeof path, "%s/%s_A%s", dir, name, suffix[k]);
-        if (is_file(path))
+        if (ntkb_fs_is_file(path))
             return ntkb_graphset_read_tu(dir, name, tags, out);
     }
     return ntkb_error(NTKB_ENOTFOUND, "%s: no GIN-format %s.txt[.gz] and no TU-format %s_A.txt[.gz] in it",

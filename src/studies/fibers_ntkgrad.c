@@ -1,5 +1,5 @@
 /* The FC-NTK value and input gradient of the fiber study, through lantk/fcntk (see ntkgrad.h). */
-#include "fibers/ntkgrad.h"
+#include "studies/fibers_ntkgrad.h"
 
 #include <math.h>
 #include <string.h>

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "core/status.h"
-#include "fibers/study.h"
+#include "studies/fibers_study.h"
 
 #define NTKB_FIBERS_MAX_SWEEP 8 /* points of the dimension and noise sweeps */
 #define NTKB_FIBERS_COUNT_M 50  /* training-set size of the count sweep */

@@ -1,12 +1,12 @@
 /* Empirical NTK of a two-layer GeLU network and its input gradient (see empirical.h). */
-#include "fibers/empirical.h"
+#include "studies/fibers_empirical.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fibers/augment.h"
-#include "fibers/ntkgrad.h"
+#include "studies/fibers_augment.h"
+#include "studies/fibers_ntkgrad.h"
 
 ntkb_status ntkb_fibers_mlp_alloc(size_t n0, size_t width, double bias, uint64_t seed,
                                   ntkb_fibers_mlp **out)

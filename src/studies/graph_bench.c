@@ -1,4 +1,6 @@
-#include "graph_eval.h"
+/* The graph benchmark (see graph_bench.h): grid, searches, rows; graph_report.c writes the
+ * tables. */
+#include "graph_bench.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,13 +9,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "core/atomic.h"
 #include "core/gram.h"
-#include "core/meta.h"
 #include "core/tiles.h"
 #include "eval/protocol.h"
+#include "core/fs.h"
 #include "eval/report.h"
-#include "gntk/relu.h"
+#include "gntk/gntk.h"
+#include "gntk/graphset.h"
 #include "gntk/wl.h"
 #include "ntkb_config.h"
 #include "core/clock.h"
@@ -34,23 +36,23 @@ typedef struct {
  * otherwise; R ∈ {1,2,3}; both scales; both readouts come free with each pass.  For the biggest
  * datasets on two cores: the quick grid keeps the deepest L and R ∈ {1,3} with uniform scaling;
  * the min grid the shallowest L, R = 1, uniform. */
-static gntk_grid grid_for(const char *name, const graph_eval_opts *o)
+static gntk_grid grid_for(const char *name, const ntkb_graph_bench_opts *o)
 {
-    const graph_grid_kind kind = o->grid;
+    const ntkb_grid_kind kind = o->grid;
     int deep = strcmp(name, "NCI1") == 0 || strcmp(name, "PTC") == 0;
     gntk_grid g = {{1, 3, 0}, 2, {1, 2, 3}, 3, {NTKB_GNTK_UNIFORM, NTKB_GNTK_DEGREE}, 2};
     if (deep) {
         g.blocks[0] = 9, g.blocks[1] = 11, g.blocks[2] = 13;
         g.n_blocks = 3;
     }
-    if (kind == GRID_QUICK) {
+    if (kind == NTKB_GRID_QUICK) {
         g.blocks[0] = g.blocks[g.n_blocks - 1];
         g.mlp[1] = 3;
         g.n_mlp = 2;
     }
-    if (kind == GRID_MIN)
+    if (kind == NTKB_GRID_MIN)
         g.n_mlp = 1;
-    if (kind != GRID_RELEASED) {
+    if (kind != NTKB_GRID_RELEASED) {
         g.n_blocks = 1;
         g.n_scales = 1;
     }
@@ -67,129 +69,6 @@ static gntk_grid grid_for(const char *name, const graph_eval_opts *o)
         g.n_scales = 1;
     }
     return g;
-}
-
-static ntkb_status make_dir(const char *path)
-{
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return ntkb_error(NTKB_EIO, "%s: cannot create: %s", path, strerror(errno));
-    return NTKB_OK;
-}
-
-/* Reads a whole small text file into a malloc'ed string (NULL if absent or unreadable). */
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *s = NULL;
-    if (fseek(fp, 0, SEEK_END) == 0) {
-        long n = ftell(fp);
-        rewind(fp);
-        s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-        if (s && fread(s, 1, (size_t)n, fp) == (size_t)n)
-            s[n] = '\0';
-        else {
-            free(s);
-            s = NULL;
-        }
-    }
-    fclose(fp);
-    return s;
-}
-
-/* True when dir holds a finished pass with this fingerprint; *seconds gets its run time. */
-static int pass_is_cached(const char *dir, const char *fingerprint, int blocks, double *seconds)
-{
-    char path[4200], want[600];
-    snprintf(path, sizeof path, "%s/meta.json", dir);
-    char *meta = slurp(path);
-    snprintf(want, sizeof want, "\"fingerprint\": \"%s\"", fingerprint);
-    int ok = meta && strstr(meta, want);
-    const char *s = ok ? strstr(meta, "\"seconds\": ") : NULL;
-    *seconds = s ? strtod(s + 11, NULL) : 0.0;
-    free(meta);
-    for (int l = 1; ok && l <= blocks; l++)
-        for (int jk = 0; ok && jk < 2; jk++) {
-            struct stat sb;
-            snprintf(path, sizeof path, "%s/gram-L%d-jk%d.npy", dir, l, jk);
-            ok = stat(path, &sb) == 0;
-        }
-    return ok;
-}
-
-static ntkb_status write_pass_meta(const ntkb_graphset *gs, const ntkb_gntk_params *p,
-                                   const char *dataset_arg, const char *dir, const char *fp,
-                                   int threads, double seconds, const ntkb_tiles_stats *stats)
-{
-    char path[4200];
-    ntkb_meta *m = ntkb_meta_alloc();
-    if (!m)
-        return ntkb_error(NTKB_ENOMEM, "out of memory");
-    ntkb_status st = ntkb_meta_add_string(m, "kernel", "gntk");
-    if (!st) st = ntkb_meta_add_string(m, "dataset", gs->name);
-    if (!st) st = ntkb_meta_add_string(m, "dataset_arg", dataset_arg);
-    if (!st) st = ntkb_meta_add_int(m, "n_graphs", (int64_t)gs->n_graphs);
-    if (!st) st = ntkb_meta_add_int(m, "blocks", p->blocks);
-    if (!st) st = ntkb_meta_add_int(m, "official_num_layers", p->blocks + 1);
-    if (!st) st = ntkb_meta_add_int(m, "mlp", p->mlp);
-    if (!st) st = ntkb_meta_add_string(m, "scale", p->scale ? "degree" : "uniform");
-    if (!st) st = ntkb_meta_add_string(m, "mode", p->faithful ? "faithful" : "fast");
-    if (!st) st = ntkb_meta_add_string(m, "files", "gram-L{l}-jk{0,1}.npy, l = 1..blocks");
-    if (!st) st = ntkb_meta_add_string(m, "factor", "includes the official final factor 2");
-    if (!st) st = ntkb_meta_add_string(m, "fingerprint", fp);
-    if (!st) st = ntkb_meta_add_string(m, "relu", ntkb_gntk_relu_impl());
-    if (!st) st = ntkb_meta_add_int(m, "threads", threads);
-    if (!st) st = ntkb_meta_add_int(m, "tiles_skipped_on_resume", (int64_t)stats->tiles_skipped);
-    if (!st) st = ntkb_meta_add_double(m, "seconds", seconds);
-    if (!st) st = ntkb_meta_add_string(m, "version", NTKB_VERSION);
-    snprintf(path, sizeof path, "%s/meta.json", dir);
-    if (!st)
-        st = ntkb_meta_write(m, path);
-    ntkb_meta_free(m);
-    return st;
-}
-
-ntkb_status graph_eval_gntk_pass(const ntkb_graphset *gs, const ntkb_gntk_params *p,
-                                 const char *dataset_arg, const char *dir,
-                                 const graph_pass_opts *po, double *seconds, int *reused,
-                                 ntkb_tiles_stats *stats)
-{
-    char fp[512], path[4200];
-    ntkb_tiles_stats local = {0};
-    if (!stats)
-        stats = &local;
-    ntkb_gntk_fingerprint(gs, p, fp, sizeof fp);
-    *reused = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
-    if (*reused)
-        return NTKB_OK;
-    ntkb_status st = make_dir(dir);
-    if (st != NTKB_OK)
-        return st;
-    size_t K = ntkb_gntk_n_out(p);
-    char **names = calloc(K, sizeof *names);
-    for (size_t k = 0; names && k < K; k++)
-        if ((names[k] = malloc(48)))
-            snprintf(names[k], 48, "gram-L%zu-jk%zu.npy", k / 2 + 1, k % 2);
-    ntkb_tiles_spec spec = {0};
-    spec.threads = po->threads;
-    spec.tile = po->tile;
-    spec.resume = po->resume;
-    spec.out_dir = dir;
-    spec.names = (const char *const *)names;
-    spec.progress = po->quiet ? NULL : "bench_gntk";
-    double t0 = ntkb_clock_now();
-    st = names ? ntkb_gntk_gram_run(gs, p, &spec, stats) : ntkb_error(NTKB_ENOMEM, "out of memory");
-    *seconds = ntkb_clock_now() - t0;
-    snprintf(path, sizeof path, "%s/labels.npy", dir);
-    if (st == NTKB_OK)
-        st = ntkb_labels_save_npy(path, gs->label, gs->n_graphs);
-    if (st == NTKB_OK)
-        st = write_pass_meta(gs, p, dataset_arg, dir, fp, po->threads, *seconds, stats);
-    for (size_t k = 0; names && k < K; k++)
-        free(names[k]);
-    free(names);
-    return st;
 }
 
 /* The two searches of one kernel family: the paper protocol and, when wanted, the nested one,
@@ -210,7 +89,7 @@ static double *c_grid(size_t n)
 }
 
 static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
-                                const graph_eval_opts *o, size_t n_C, unsigned protocol,
+                                const ntkb_graph_bench_opts *o, size_t n_C, unsigned protocol,
                                 ntkb_protocol **out)
 {
     ntkb_protocol_opts po = ntkb_protocol_opts_default();
@@ -230,7 +109,7 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
 }
 
 static ntkb_status searches_alloc(const ntkb_graphset *gs, const ntkb_folds *f,
-                                  const graph_eval_opts *o, searches *s)
+                                  const ntkb_graph_bench_opts *o, searches *s)
 {
     memset(s, 0, sizeof *s);
     ntkb_status st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, &s->paper);
@@ -258,14 +137,14 @@ static ntkb_status searches_add(searches *s, const char *name, const double *gra
 }
 
 /* GNTK: one pass per (R, scale) at the grid's deepest L, then every (L, jk) of the grid. */
-static ntkb_status add_gntk(const ntkb_graphset *gs, const graph_eval_opts *o, searches *s,
+static ntkb_status add_gntk(const ntkb_graphset *gs, const ntkb_graph_bench_opts *o, searches *s,
                             double *kernel_s)
 {
     gntk_grid g = grid_for(gs->name, o);
     char dir[4200], path[4400], name[96];
     ntkb_status st = NTKB_OK;
     snprintf(dir, sizeof dir, "%s/%s", o->cache_dir, gs->name);
-    if ((st = make_dir(o->cache_dir)) != NTKB_OK || (st = make_dir(dir)) != NTKB_OK)
+    if ((st = ntkb_fs_mkdir(o->cache_dir)) != NTKB_OK || (st = ntkb_fs_mkdir(dir)) != NTKB_OK)
         return st;
     for (size_t si = 0; st == NTKB_OK && si < g.n_scales; si++)
         for (size_t ri = 0; st == NTKB_OK && ri < g.n_mlp; ri++) {
@@ -275,8 +154,8 @@ static ntkb_status add_gntk(const ntkb_graphset *gs, const graph_eval_opts *o, s
             int reused;
             snprintf(dir, sizeof dir, "%s/%s/R%d-%s-L%d", o->cache_dir, gs->name, p.mlp, scale, p.blocks);
             /* A journal left by a killed run is continued, a foreign one refused. */
-            graph_pass_opts po = {o->threads, 0, o->quiet, 1, 1};
-            if ((st = graph_eval_gntk_pass(gs, &p, o->dataset, dir, &po, &secs, &reused, NULL)) !=
+            ntkb_gntk_pass_opts po = {o->threads, 0, o->quiet, 1, 1};
+            if ((st = ntkb_gntk_pass_run(gs, &p, o->dataset, dir, &po, &secs, &reused, NULL)) !=
                 NTKB_OK)
                 break;
             *kernel_s += secs;
@@ -300,7 +179,7 @@ static ntkb_status add_gntk(const ntkb_graphset *gs, const graph_eval_opts *o, s
 /* WL subtree: the Grams of h = 1..6 on the loader's tags (file tags, or the degree for the
  * social datasets, as GIN and GNTK).  One h at a time: the relabelling is cheap and COLLAB's
  * six Grams together would take 1.2 GB. */
-static ntkb_status add_wl(const ntkb_graphset *gs, const graph_eval_opts *o, searches *s,
+static ntkb_status add_wl(const ntkb_graphset *gs, const ntkb_graph_bench_opts *o, searches *s,
                           double *kernel_s)
 {
     ntkb_status st = NTKB_OK;
@@ -324,7 +203,7 @@ static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
 /* The search a row reports: "released grid; SMO max_iter 500000", "released grid (R=3, degree
  * only); LIBSVM 3.24", or for WL "h = 1..6; SMO max_iter 500000". */
-static void grid_label(const graph_eval_opts *o, int wl, char *buf, size_t size)
+static void grid_label(const ntkb_graph_bench_opts *o, int wl, char *buf, size_t size)
 {
     char only[64] = "", solver[48];
     size_t len = 0;
@@ -359,7 +238,7 @@ static const char *variant_name(ntkb_svm_variant v)
     return v == NTKB_SVM_COSINE ? "cosine-normalised" : v == NTKB_SVM_SCALED ? "K/min K" : "raw";
 }
 
-static ntkb_report_row base_row(const ntkb_graphset *gs, const graph_eval_opts *o,
+static ntkb_report_row base_row(const ntkb_graphset *gs, const ntkb_graph_bench_opts *o,
                                 const char *method, const char *protocol,
                                 const ntkb_protocol_result *r, double kernel_s, double eval_s)
 {
@@ -378,7 +257,7 @@ static ntkb_report_row base_row(const ntkb_graphset *gs, const graph_eval_opts *
 }
 
 /* Appends the paper and nested rows of one kernel family to graphs.csv. */
-static ntkb_status report_family(const ntkb_graphset *gs, const graph_eval_opts *o,
+static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench_opts *o,
                                  const char *method, const searches *s, double kernel_s,
                                  const char *csv)
 {
@@ -418,73 +297,7 @@ static ntkb_status report_family(const ntkb_graphset *gs, const graph_eval_opts 
     return ntkb_report_append(csv, &row);
 }
 
-static const char *const GROUPS[] = {"COLLAB", "IMDBBINARY", "IMDBMULTI", "PTC",
-                                     "NCI1",   "MUTAG",      "PROTEINS"};
-static const ntkb_report_key KEYS[] = {
-    {"GNTK, ours (paper protocol)", "GNTK", "paper"}, {"GNTK, ours (nested CV)", "GNTK", "nested"},
-    {"WL, ours (paper protocol)", "WL", "paper"},     {"WL, ours (nested CV)", "WL", "nested"},
-    {"GNTK, published (Du et al. 2019)", "GNTK", "published"},
-    {"WL, published (Xu et al. 2019)", "WL", "published"},
-};
-
-static const char MD_HEAD[] =
-    "# Graph classification: GNTK and WL subtree\n\n"
-    "Generated by `bench_gntk --evaluate` from `graphs.csv` (ours) and `published-graphs.csv`; do not edit.\n"
-    "Accuracy in % on the fixed DGCNN 10-fold splits, ± std over the 10 folds (ddof = 0).\n\n"
-    "- *paper protocol*: the GNTK/GIN protocol — the best mean test-fold accuracy over every\n"
-    "  (kernel configuration, Gram normalisation ∈ {K/min K, cosine}, C ∈ 120 log-spaced values in\n"
-    "  [1e-2, 1e4]) setting; optimistic, as published numbers are. Where a row's setting says\n"
-    "  fewer C values, they are spread evenly over the same 120 (a coarser search, reported as such).\n"
-    "- *nested CV*: each outer fold picks its setting by a stratified inner 5-fold CV on its training\n"
-    "  part only (on the number of C values the row states); unbiased.\n"
-    "- GNTK grid: the released grid of KangchengHou/gntk (BLOCKs L ∈ {9,11,13} for NCI1 and PTC,\n"
-    "  {1,3} otherwise; R ∈ {1,2,3}; both scalings; jk ∈ {0,1}) unless the row's setting says\n"
-    "  otherwise (quick grid: deepest L, R ∈ {1,3}, uniform; min grid: shallowest L, R = 1,\n"
-    "  uniform; both only for the largest datasets, on two cores). WL: h ∈ {1..6}, initial labels\n"
-    "  the node tags (degree for IMDB and COLLAB), un-normalised Gram.\n\n";
-
-/* Rewrites graphs.md and figures/graphs.dat from graphs.csv and published-graphs.csv. */
-static ntkb_status regenerate(const char *results_dir)
-{
-    char csv[4200], pub[4200], md[4200], dat[4200];
-    snprintf(csv, sizeof csv, "%s/graphs.csv", results_dir);
-    snprintf(pub, sizeof pub, "%s/published-graphs.csv", results_dir);
-    snprintf(md, sizeof md, "%s/graphs.md", results_dir);
-    snprintf(dat, sizeof dat, "%s/figures/graphs.dat", results_dir);
-    ntkb_report_row *ours = NULL, *published = NULL, *all = NULL;
-    size_t n_ours, n_pub;
-    ntkb_atomic_file f;
-    ntkb_status st = ntkb_report_read(csv, &ours, &n_ours);
-    if (st == NTKB_OK)
-        st = ntkb_report_read(pub, &published, &n_pub);
-    if (st == NTKB_OK && !(all = malloc((n_ours + n_pub + 1) * sizeof *all)))
-        st = ntkb_error(NTKB_ENOMEM, "out of memory");
-    if (st == NTKB_OK) {
-        memcpy(all, published, n_pub * sizeof *all);
-        memcpy(all + n_pub, ours, n_ours * sizeof *all);
-        size_t n = n_ours + n_pub, ng = sizeof GROUPS / sizeof *GROUPS, nk = sizeof KEYS / sizeof *KEYS;
-        if ((st = ntkb_atomic_open(&f, md)) == NTKB_OK) {
-            fputs(MD_HEAD, f.fp);
-            ntkb_report_markdown(f.fp, all, n, GROUPS, ng, KEYS, nk);
-            fputs("\nFigure: `figures/graphs.svg` (gnuplot -e \"datafile='results/figures/graphs.dat'; "
-                  "outfile='results/figures/graphs.svg'\" results/plot-graphs.gp).\n", f.fp);
-            st = ntkb_atomic_commit(&f);
-        }
-        snprintf(md, sizeof md, "%s/figures", results_dir);
-        if (st == NTKB_OK && (st = make_dir(md)) == NTKB_OK && (st = ntkb_atomic_open(&f, dat)) == NTKB_OK) {
-            fputs("# dataset, then mean std for: GNTK paper, GNTK nested, WL paper, WL nested, "
-                  "GNTK published, WL published\n", f.fp);
-            ntkb_report_plot_data(f.fp, all, n, GROUPS, ng, KEYS, nk);
-            st = ntkb_atomic_commit(&f);
-        }
-    }
-    free(ours);
-    free(published);
-    free(all);
-    return st;
-}
-
-ntkb_status graph_eval_run(const graph_eval_opts *o)
+ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
 {
     ntkb_graphset *gs = NULL;
     ntkb_folds *folds = NULL;
@@ -494,7 +307,7 @@ ntkb_status graph_eval_run(const graph_eval_opts *o)
     ntkb_status st = ntkb_graphset_load(o->dataset, NULL, NTKB_TAGS_AUTO, &gs);
     if (st == NTKB_OK && (st = ntkb_dataset_dir(o->dataset, NULL, dir, sizeof dir)) == NTKB_OK)
         st = ntkb_folds_read(dir, 10, gs->n_graphs, &folds);
-    if (st == NTKB_OK && (st = make_dir(o->results_dir)) == NTKB_OK &&
+    if (st == NTKB_OK && (st = ntkb_fs_mkdir(o->results_dir)) == NTKB_OK &&
         (st = searches_alloc(gs, folds, o, &gntk)) == NTKB_OK)
         st = searches_alloc(gs, folds, o, &wl);
     if (st == NTKB_OK)
@@ -507,10 +320,24 @@ ntkb_status graph_eval_run(const graph_eval_opts *o)
     if (st == NTKB_OK)
         st = report_family(gs, o, "WL", &wl, wl_s, csv);
     if (st == NTKB_OK)
-        st = regenerate(o->results_dir);
+        st = ntkb_graph_bench_report(o->results_dir);
     searches_free(&gntk);
     searches_free(&wl);
     ntkb_folds_free(folds);
     ntkb_graphset_free(gs);
     return st;
+}
+
+ntkb_graph_bench_opts ntkb_graph_bench_opts_default(void)
+{
+    ntkb_graph_bench_opts o = {0};
+    o.dataset = "MUTAG";
+    o.grid = NTKB_GRID_RELEASED;
+    o.cache_dir = "cache";
+    o.results_dir = "results";
+    o.paper_C = 120;
+    o.nested_C = 20;
+    o.scale_only = -1;
+    o.max_iter = 500000;
+    return o;
 }

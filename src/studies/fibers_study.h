@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 #include "core/status.h"
-#include "fibers/augment.h"
-#include "fibers/empirical.h"
-#include "fibers/ntkgrad.h"
+#include "studies/fibers_augment.h"
+#include "studies/fibers_empirical.h"
+#include "studies/fibers_ntkgrad.h"
 #include "lantk/images.h"
 
 /* The kernel under study: the infinite-width FC NTK (mlp == NULL) or the empirical NTK of a finite

@@ -1,5 +1,5 @@
 /* Sweeps and output files of bench_fibers (see report.h). */
-#include "fibers/report.h"
+#include "studies/fibers_report.h"
 
 #include <errno.h>
 #include <inttypes.h>

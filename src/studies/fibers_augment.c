@@ -1,10 +1,10 @@
 /* Image augmentations for the kernel-fiber study (see augment.h). */
-#include "fibers/augment.h"
+#include "studies/fibers_augment.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "fibers/ntkgrad.h"
+#include "studies/fibers_ntkgrad.h"
 
 static const char *const aug_names[NTKB_FIBERS_AUG_COUNT] = {
     "rotation", "hflip", "vflip", "cutout", "mixup", "noise", "fiber", "gradient"};

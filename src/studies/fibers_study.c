@@ -1,5 +1,5 @@
 /* Kernel-fiber measurements over (z, x) pairs (see study.h). */
-#include "fibers/study.h"
+#include "studies/fibers_study.h"
 
 #include <math.h>
 #include <stdlib.h>

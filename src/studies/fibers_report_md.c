@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/atomic.h"
-#include "fibers/report.h"
+#include "studies/fibers_report.h"
 #include "ntkb_config.h"
 
 static void md_command(FILE *fp, const ntkb_fibers_run *run)
