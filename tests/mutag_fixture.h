@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include "core/fs.h"
 #include "core/gram.h"
 #include "core/status.h"
 #include "gntk/graphset.h"
@@ -21,7 +22,7 @@ static inline void load_mutag(const char *gram_file, int64_t **y, size_t *n, ntk
     assert_int_equal(ntkb_labels_load_npy(path, y, n), NTKB_OK);
     snprintf(path, sizeof path, "%s/gntk-official/%s", fx, gram_file);
     assert_int_equal(ntkb_gram_load_npy(path, g), NTKB_OK);
-    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : NTKB_DATADIR);
+    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : ntkb_fs_data_dir());
     assert_int_equal(ntkb_folds_read(dir, 10, *n, folds), NTKB_OK);
 }
 

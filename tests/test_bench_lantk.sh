@@ -88,7 +88,7 @@ rm "$tmp/res/images.md"
   || bad "--report-only exits 0"
 grep -q '| LANTK-KR-V2 | resplits |' "$tmp/res/images.md" && ok "regenerated images.md has our rows" \
   || bad "regenerated images.md has our rows"
-check "unknown kernel exits 1" 1 "unknown --kernel" L --pair 2,3 --kernel lantk-v9
+check "unknown kernel exits 1" 1 "--kernel needs" L --pair 2,3 --kernel lantk-v9
 check "unknown class name exits 1" 1 "--pair" L --pair cat,unicorn
 
 head -c 5000 "$tmp/c10/data_batch_3.bin" > "$tmp/c10/d3" && mv "$tmp/c10/d3" "$tmp/c10/data_batch_3.bin"

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fs.h"
+
 #include <zlib.h>
 
 #include "core/status.h"
@@ -19,7 +21,7 @@ static const char *datadir;
 static int setup(void **state)
 {
     (void)state;
-    datadir = getenv("NTKB_DATA") ? getenv("NTKB_DATA") : NTKB_DATADIR;
+    datadir = ntkb_fs_data_dir();
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ntkb_test_graphset.XXXXXX");
     return mkdtemp(tmpdir) ? 0 : -1;
 }

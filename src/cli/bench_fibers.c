@@ -1,4 +1,4 @@
-/* bench_fibers: which data augmentations stay on the kernel fiber of the FC NTK (issue 7).
+/* bench_fibers: which data augmentations stay on the kernel fiber of the FC NTK.
  *
  * For each dataset: mean ± std over random (z, x) image pairs of the alignment cos∠(x̂ − x, ∇ₓΘ(z, x))
  * and the relative level-set deviation |Θ(z, x) − Θ(z, x̂)|/|Θ(z, x)| of eight augmentations, beside
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "core/status.h"
 #include "studies/fibers_report.h"
 #include "lantk/images.h"
@@ -34,7 +35,8 @@ static void usage(FILE *out)
         "                    (and its infinite-width limit); 0 skips it [512]\n"
         "  --seed S          random seed [1]\n"
         "  --out-dir DIR     where augmentation.{csv,md} and figures/ go [results]\n"
-        "  --cifar-dir DIR   CIFAR-10 binary batches [" NTKB_DATADIR "/cifar10/data]\n"
+        "  --cifar-dir DIR   CIFAR-10 binary batches [DATA/cifar10/data, DATA = $NTKB_DATA or the\n"
+        "                    installed or ./datasets directory]\n"
         "  --fmnist-dir DIR  Fashion-MNIST idx files [/usr/share/datasets/fashion-mnist]\n"
         "  --help, --version\n");
 }
@@ -108,87 +110,13 @@ static int parse_args(int argc, char **argv, ntkb_fibers_run *o)
     return bad ? 1 : 0;
 }
 
-/* The first o->images images of the dataset (no labels needed), pixels scaled to [−1, 1]. */
-static ntkb_status load_dataset(const ntkb_fibers_run *o, int cifar, ntkb_images **set)
-{
-    char path[4096];
-    if (cifar)
-        snprintf(path, sizeof path, "%s/data_batch_1.bin", o->cifar_dir);
-    else
-        snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", o->fmnist_dir);
-    fprintf(stderr, "bench_fibers: reading %zu images from %s\n", o->images, path);
-    ntkb_status st = cifar ? ntkb_images_read_cifar10_file_n(path, o->images, set)
-                           : ntkb_images_read_idx_n(path, NULL, o->images, set);
-    if (st == NTKB_OK)
-        ntkb_images_scale_pm1(*set);
-    return st;
-}
-
-/* The main table plus the three sweeps for one dataset. */
-static ntkb_status run_dataset(const ntkb_fibers_run *o, const ntkb_images *set,
-                               ntkb_fibers_result *r)
-{
-    ntkb_status st;
-    r->shape = ntkb_fibers_shape_of(set);
-    r->n_images = set->n;
-    fprintf(stderr, "bench_fibers: %s: %zu pairs at %zux%zux%zu\n", r->name, o->pairs,
-            set->channels, set->height, set->width);
-    const ntkb_fibers_kernel kern = {&o->net, NULL};
-    if ((st = ntkb_fibers_study_pairs(&kern, set, &o->aug, o->pairs, o->seed, r->stats)))
-        return st;
-    if (o->width && (st = ntkb_fibers_compare_empirical(o, set, r)) != NTKB_OK)
-        return st;
-    if ((st = ntkb_fibers_sweep_dimension(o, set, r)) != NTKB_OK)
-        return st;
-    if ((st = ntkb_fibers_sweep_noise(o, set, r)) != NTKB_OK)
-        return st;
-    return ntkb_fibers_sweep_count(o, set, r);
-}
-
 int main(int argc, char **argv)
 {
-    ntkb_fibers_run o = {.dataset = "both", .pairs = 1000, .images = 2000, .seed = 1,
-                     .out_dir = "results", .cifar_dir = NTKB_DATADIR "/cifar10/data",
-                     .fmnist_dir = "/usr/share/datasets/fashion-mnist",
-                     .net = {NTKB_ACT_RELU, 3, 0.1, 1.0},
-                     .aug = {10.0, 0, 0.8, 0.1}, .width = 512};
+    ntkb_fibers_run o = ntkb_fibers_run_default();
     int pa = parse_args(argc, argv, &o);
     if (pa)
         return pa < 0 ? 0 : 1;
     o.argc = argc;
     o.argv = argv;
-    ntkb_fibers_result res[2];
-    memset(res, 0, sizeof res);
-    size_t nres = 0;
-    ntkb_status st = NTKB_OK;
-    for (int cifar = 0; cifar < 2 && st == NTKB_OK; cifar++) {
-        const char *name = cifar ? "cifar10" : "fashion-mnist";
-        if (strcmp(o.dataset, "both") && strcmp(o.dataset, name))
-            continue;
-        ntkb_images *set = NULL;
-        st = load_dataset(&o, cifar, &set);
-        if (st == NTKB_ENOTFOUND && cifar && strcmp(o.dataset, "both") == 0) {
-            fprintf(stderr, "bench_fibers: skipping CIFAR-10: %s (fetch it with "
-                            "datasets/cifar10/fetch-cifar10)\n", ntkb_last_error());
-            res[nres].name = name;
-            res[nres++].skipped = 1;
-            st = NTKB_OK;
-            continue;
-        }
-        if (st != NTKB_OK)
-            break;
-        res[nres].name = name;
-        st = run_dataset(&o, set, &res[nres]);
-        ntkb_images_free(set);
-        if (st == NTKB_OK)
-            ntkb_fibers_print_table(stdout, &res[nres]);
-        nres++;
-    }
-    if (st == NTKB_OK)
-        st = ntkb_fibers_write_reports(&o, res, nres);
-    if (st != NTKB_OK) {
-        fprintf(stderr, "bench_fibers: %s\n", ntkb_last_error());
-        return ntkb_status_exit_code(st);
-    }
-    return 0;
+    return cli_finish("bench_fibers", ntkb_fibers_run_all(&o));
 }

@@ -1,5 +1,7 @@
 #include "fs.h"
 
+#include "ntkb_config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,4 +46,12 @@ char *ntkb_fs_slurp(const char *path, size_t max_bytes)
     }
     fclose(fp);
     return s;
+}
+
+const char *ntkb_fs_data_dir(void)
+{
+    const char *env = getenv("NTKB_DATA");
+    if (env && *env)
+        return env;
+    return ntkb_fs_is_dir(NTKB_INSTALLED_DATADIR) ? NTKB_INSTALLED_DATADIR : "datasets";
 }

@@ -22,6 +22,11 @@ ntkb_status ntkb_fs_mkdir(const char *path);
  * when it is absent, unreadable or larger than max_bytes.  Time complexity: O(size). */
 char *ntkb_fs_slurp(const char *path, size_t max_bytes);
 
+/* The directory of the bundled datasets: $NTKB_DATA when set, else the installed copy
+ * (PREFIX/share/ntkbench/datasets) when it exists, else "datasets" (a source checkout run from
+ * its top directory).  Static storage.  Time complexity: O(1). */
+const char *ntkb_fs_data_dir(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,10 +13,7 @@
 
 static const char *default_datadir(const char *datadir)
 {
-    if (datadir)
-        return datadir;
-    const char *env = getenv("NTKB_DATA");
-    return env && *env ? env : NTKB_DATADIR;
+    return datadir ? datadir : ntkb_fs_data_dir();
 }
 
 static const char *base_name(const char *path)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <zlib.h>
 
@@ -448,4 +449,41 @@ ntkb_status ntkb_images_standardize(ntkb_images *train, ntkb_images **others, si
         }
     }
     return NTKB_OK;
+}
+
+static const char *const CIFAR_NAMES[10] = {"plane", "car",  "bird",  "cat",  "deer",
+                                            "dog",   "frog", "horse", "ship", "truck"};
+static const char *const FM_NAMES[10] = {"tshirt", "trouser", "pullover", "dress", "coat",
+                                         "sandal", "shirt",   "sneaker",  "bag",   "boot"};
+
+static const char *const *class_names(const char *dataset)
+{
+    if (dataset && strcmp(dataset, "cifar10") == 0)
+        return CIFAR_NAMES;
+    if (dataset && strcmp(dataset, "fashion-mnist") == 0)
+        return FM_NAMES;
+    return NULL;
+}
+
+const char *ntkb_images_class_name(const char *dataset, int c)
+{
+    const char *const *names = class_names(dataset);
+    return names && c >= 0 && c < 10 ? names[c] : NULL;
+}
+
+int ntkb_images_class_index(const char *dataset, const char *name)
+{
+    const char *const *names = class_names(dataset);
+    char *end;
+    long v = strtol(name, &end, 10);
+    if (*name && !*end)
+        return v >= 0 && v <= 9 ? (int)v : -1;
+    for (int c = 0; names && c < 10; c++)
+        if (strcasecmp(name, names[c]) == 0)
+            return c;
+    if (names == CIFAR_NAMES && strcasecmp(name, "airplane") == 0)
+        return 0;
+    if (names == CIFAR_NAMES && strcasecmp(name, "automobile") == 0)
+        return 1;
+    return -1;
 }

@@ -107,4 +107,13 @@ ntkb_status ntkb_images_downsample(const ntkb_images *in, size_t factor, ntkb_im
 ntkb_status ntkb_images_standardize(ntkb_images *train, ntkb_images **others, size_t n_others,
                                     double *mean_out, double *std_out);
 
+/* The short class names of a dataset ("cifar10": plane car bird cat deer dog frog horse ship
+ * truck; "fashion-mnist": tshirt trouser pullover dress coat sandal shirt sneaker bag boot):
+ * name of class c (0..9), or NULL for an unknown dataset or class.  Time complexity: O(1). */
+const char *ntkb_images_class_name(const char *dataset, int c);
+
+/* A class given by index 0..9 or by name (case-insensitive; CIFAR-10 also takes airplane and
+ * automobile): its index, or −1.  Time complexity: O(1). */
+int ntkb_images_class_index(const char *dataset, const char *name);
+
 #endif

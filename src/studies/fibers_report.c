@@ -1,6 +1,9 @@
 /* Sweeps and output files of bench_fibers (see report.h). */
 #include "studies/fibers_report.h"
 
+#include "core/fs.h"
+#include "lantk/images.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -280,4 +283,88 @@ ntkb_status ntkb_fibers_write_reports(const ntkb_fibers_run *run, const ntkb_fib
         fprintf(stderr, "bench_fibers: wrote %s/augmentation.{csv,md} and %s/augmentation-*.dat\n",
                 run->out_dir, figdir);
     return st;
+}
+
+/* The first o->images images of the dataset (no labels needed), pixels scaled to [−1, 1]. */
+static ntkb_status load_dataset(const ntkb_fibers_run *o, int cifar, ntkb_images **set)
+{
+    char path[4096];
+    if (cifar && o->cifar_dir)
+        snprintf(path, sizeof path, "%s/data_batch_1.bin", o->cifar_dir);
+    else if (cifar)
+        snprintf(path, sizeof path, "%s/cifar10/data/data_batch_1.bin", ntkb_fs_data_dir());
+    else
+        snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", o->fmnist_dir);
+    fprintf(stderr, "bench_fibers: reading %zu images from %s\n", o->images, path);
+    ntkb_status st = cifar ? ntkb_images_read_cifar10_file_n(path, o->images, set)
+                           : ntkb_images_read_idx_n(path, NULL, o->images, set);
+    if (st == NTKB_OK)
+        ntkb_images_scale_pm1(*set);
+    return st;
+}
+
+/* The main table plus the three sweeps for one dataset. */
+static ntkb_status run_dataset(const ntkb_fibers_run *o, const ntkb_images *set,
+                               ntkb_fibers_result *r)
+{
+    ntkb_status st;
+    r->shape = ntkb_fibers_shape_of(set);
+    r->n_images = set->n;
+    fprintf(stderr, "bench_fibers: %s: %zu pairs at %zux%zux%zu\n", r->name, o->pairs,
+            set->channels, set->height, set->width);
+    const ntkb_fibers_kernel kern = {&o->net, NULL};
+    if ((st = ntkb_fibers_study_pairs(&kern, set, &o->aug, o->pairs, o->seed, r->stats)))
+        return st;
+    if (o->width && (st = ntkb_fibers_compare_empirical(o, set, r)) != NTKB_OK)
+        return st;
+    if ((st = ntkb_fibers_sweep_dimension(o, set, r)) != NTKB_OK)
+        return st;
+    if ((st = ntkb_fibers_sweep_noise(o, set, r)) != NTKB_OK)
+        return st;
+    return ntkb_fibers_sweep_count(o, set, r);
+}
+
+/* Runs the study on o->dataset ("both": Fashion-MNIST, then CIFAR-10, which is skipped with a
+ * note when absent), prints each table and writes the reports. */
+ntkb_status ntkb_fibers_run_all(const ntkb_fibers_run *o)
+{
+    ntkb_fibers_result res[2];
+    memset(res, 0, sizeof res);
+    size_t nres = 0;
+    ntkb_status st = NTKB_OK;
+    for (int cifar = 0; cifar < 2 && st == NTKB_OK; cifar++) {
+        const char *name = cifar ? "cifar10" : "fashion-mnist";
+        if (strcmp(o->dataset, "both") && strcmp(o->dataset, name))
+            continue;
+        ntkb_images *set = NULL;
+        st = load_dataset(o, cifar, &set);
+        if (st == NTKB_ENOTFOUND && cifar && strcmp(o->dataset, "both") == 0) {
+            fprintf(stderr, "bench_fibers: skipping CIFAR-10: %s (fetch it with "
+                            "scripts/fetch-cifar10)\n", ntkb_last_error());
+            res[nres].name = name;
+            res[nres++].skipped = 1;
+            st = NTKB_OK;
+            continue;
+        }
+        if (st != NTKB_OK)
+            break;
+        res[nres].name = name;
+        st = run_dataset(o, set, &res[nres]);
+        ntkb_images_free(set);
+        if (st == NTKB_OK)
+            ntkb_fibers_print_table(stdout, &res[nres]);
+        nres++;
+    }
+    if (st == NTKB_OK)
+        st = ntkb_fibers_write_reports(o, res, nres);
+    return st;
+}
+
+ntkb_fibers_run ntkb_fibers_run_default(void)
+{
+    return (ntkb_fibers_run){.dataset = "both", .pairs = 1000, .images = 2000, .seed = 1,
+                             .out_dir = "results",
+                             .fmnist_dir = "/usr/share/datasets/fashion-mnist",
+                             .net = {NTKB_ACT_RELU, 3, 0.1, 1.0},
+                             .aug = {10.0, 0, 0.8, 0.1}, .width = 512};
 }

@@ -24,7 +24,7 @@ typedef struct {
     size_t pairs;        /* pairs per measurement */
     size_t images;       /* images read per dataset */
     uint64_t seed;
-    const char *out_dir, *cifar_dir, *fmnist_dir;
+    const char *out_dir, *cifar_dir, *fmnist_dir; /* cifar_dir NULL: DATA/cifar10/data */
     ntkb_fibers_net net;
     ntkb_fibers_aug_params aug;
     size_t width; /* empirical-NTK comparison: width of the 2-layer GeLU net (0: skip it) */
@@ -93,5 +93,16 @@ ntkb_status ntkb_fibers_write_md(const ntkb_fibers_run *run, const ntkb_fibers_r
  * Returns NTKB_OK or NTKB_EIO.  Time complexity: O(n · (sweep sizes)). */
 ntkb_status ntkb_fibers_write_reports(const ntkb_fibers_run *run, const ntkb_fibers_result *res,
                                       size_t n);
+
+/* The defaults of bench_fibers (both datasets, 1000 pairs, 2000 images, ReLU depth 3, bias 0.1,
+ * noise rms 0.1, width 512, seed 1, out_dir "results", CIFAR-10 under the datasets directory,
+ * Fashion-MNIST from Debian's dataset-fashion-mnist).  Time complexity: O(1). */
+ntkb_fibers_run ntkb_fibers_run_default(void);
+
+/* The whole study: for each dataset the main table (printed on stdout) and the three sweeps,
+ * then the CSV, Markdown and figure data in out_dir.  CIFAR-10 is skipped with a note on stderr
+ * when its files are absent and dataset is "both".  Returns NTKB_OK or the first failure.
+ * Time complexity: O(pairs · augmentations · n₀) per dataset, plus the sweeps. */
+ntkb_status ntkb_fibers_run_all(const ntkb_fibers_run *run);
 
 #endif

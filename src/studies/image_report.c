@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lantk_eval.h"
+#include "image_bench.h"
+#include "image_eval.h"
 
 static const char *const PUB5[] = {"deer-dog", "cat-deer", "cat-frog", "deer-frog", "bird-frog"};
 static const char *const OTHER5[] = {"cat-dog", "bird-deer", "bird-cat", "car-truck", "bird-dog"};
@@ -181,8 +182,8 @@ static void runs(FILE *o, const ntkb_report_row *r, size_t n, const char *const 
             if (!x)
                 continue;
             double ev = 0;
-            for (int m = 0; m < LE_NK; m++) {
-                ntkb_report_key km = {"", le_method[m], SKETCH_PROTOS[p]};
+            for (int m = 0; m < NTKB_IMG_NK; m++) {
+                ntkb_report_key km = {"", ntkb_image_method[m], SKETCH_PROTOS[p]};
                 const ntkb_report_row *y = ntkb_report_find(r, n, groups[g], &km);
                 ev += y ? y->eval_s : 0.0;
             }
@@ -295,7 +296,7 @@ static ntkb_status read_all(const char *dir, ntkb_report_row **rows, size_t *n)
     return st;
 }
 
-ntkb_status le_report(const char *dir)
+ntkb_status ntkb_image_bench_report(const char *dir)
 {
     ntkb_report_row *r = NULL;
     size_t n = 0;

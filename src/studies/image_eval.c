@@ -1,6 +1,6 @@
 /* bench_lantk: one split of a pooled class pair through the CNTK and the LANTK variants,
  * stratified resplits, and the result rows of a protocol (ALGORITHMS.md §4.3, §5). */
-#include "lantk_eval.h"
+#include "image_eval.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,14 +14,14 @@
 #include "core/clock.h"
 #include "core/rng.h"
 
-const char *const le_method[LE_NK] = {"CNTK", "LANTK-KR-V1", "LANTK-KR-V2", "LANTK-FJLT-V1",
+const char *const ntkb_image_method[NTKB_IMG_NK] = {"CNTK", "LANTK-KR-V1", "LANTK-KR-V2", "LANTK-FJLT-V1",
                                       "LANTK-FJLT-V2"};
 
 /* --fjlt sketch: replaces the exact coefficients w by the sketched ones and reports on stderr
  * how far the sketched train-block Z is from the exact one (relative Frobenius distance).
  * scratch: n×n. */
 static ntkb_status sketch_instead(const ntkb_lantk_feat *f, size_t n, const size_t *tr,
-                                  const double *ytr, const le_opts *o, double *w, double *scratch)
+                                  const double *ytr, const ntkb_image_eval_opts *o, double *w, double *scratch)
 {
     double ws[NTKB_LANTK_MAX_FEAT], dz = 0.0, ze = 0.0, re = 0.0, rs = 0.0, t0 = ntkb_clock_now();
     size_t k_rows = 0;
@@ -58,12 +58,12 @@ static ntkb_status sketch_instead(const ntkb_lantk_feat *f, size_t n, const size
 /* Z blocks (train×train, test×train) of LANTK variant k. */
 static ntkb_status z_blocks(const ntkb_lantk_data *d, int k, size_t n, const size_t *tr,
                             size_t m, const size_t *te, const double *ytr, const double *alpha,
-                            const double *Htr, const double *Hte, const le_opts *o, double *Ztr,
+                            const double *Htr, const double *Hte, const ntkb_image_eval_opts *o, double *Ztr,
                             double *Zte)
 {
-    if (k == LE_KR_V1 || k == LE_KR_V2) {
+    if (k == NTKB_IMG_KR_V1 || k == NTKB_IMG_KR_V2) {
         ntkb_lantk_kr kr;
-        ntkb_status st = ntkb_lantk_kr_fit(d->H, d->N, n, tr, k == LE_KR_V1 ? ytr : alpha, &kr);
+        ntkb_status st = ntkb_lantk_kr_fit(d->H, d->N, n, tr, k == NTKB_IMG_KR_V1 ? ytr : alpha, &kr);
         if (st != NTKB_OK)
             return st;
         ntkb_lantk_kr_block(&kr, Htr, n, n, n, Ztr);
@@ -73,7 +73,7 @@ static ntkb_status z_blocks(const ntkb_lantk_data *d, int k, size_t n, const siz
     ntkb_lantk_feat *f = NULL;
     double w[NTKB_LANTK_MAX_FEAT];
     ntkb_status st =
-        ntkb_lantk_feat_alloc(d, k == LE_FJLT_V1 ? NTKB_LANTK_V7 : NTKB_LANTK_V8, n, tr, &f);
+        ntkb_lantk_feat_alloc(d, k == NTKB_IMG_FJLT_V1 ? NTKB_LANTK_V7 : NTKB_LANTK_V8, n, tr, &f);
     if (st == NTKB_OK)
         st = ntkb_lantk_ols_exact(f, n, tr, ytr, o->threads, w);
     if (st == NTKB_OK && o->sketch)
@@ -86,8 +86,8 @@ static ntkb_status z_blocks(const ntkb_lantk_data *d, int k, size_t n, const siz
     return st;
 }
 
-ntkb_status le_split(const ntkb_lantk_data *d, const double *y, size_t n, const size_t *tr,
-                     size_t m, const size_t *te, const le_opts *o, double *acc, double *lam,
+ntkb_status ntkb_image_split(const ntkb_lantk_data *d, const double *y, size_t n, const size_t *tr,
+                     size_t m, const size_t *te, const ntkb_image_eval_opts *o, double *acc, double *lam,
                      double *secs)
 {
     const size_t N = d->N;
@@ -110,16 +110,16 @@ ntkb_status le_split(const ntkb_lantk_data *d, const double *y, size_t n, const 
         for (size_t j = 0; j < n; j++)
             Hte[r * n + j] = d->H[te[r] * N + tr[j]];
     }
-    for (int k = 0; k < LE_NK; k++) {
+    for (int k = 0; k < NTKB_IMG_NK; k++) {
         acc[k] = NAN;
         lam[k] = 0.0;
     }
     double t0 = ntkb_clock_now();
     if ((st = ntkb_lantk_regress(n, Htr, NULL, 0.0, ytr, m, Hte, NULL, pred, alpha)) != NTKB_OK)
         goto done;
-    acc[LE_CNTK] = 100.0 * ntkb_krr_sign_accuracy(m, pred, yte);
-    secs[LE_CNTK] += ntkb_clock_now() - t0;
-    for (int k = LE_KR_V1; k < LE_NK; k++) {
+    acc[NTKB_IMG_CNTK] = 100.0 * ntkb_krr_sign_accuracy(m, pred, yte);
+    secs[NTKB_IMG_CNTK] += ntkb_clock_now() - t0;
+    for (int k = NTKB_IMG_KR_V1; k < NTKB_IMG_NK; k++) {
         if (!o->enabled[k])
             continue;
         t0 = ntkb_clock_now();
@@ -152,7 +152,7 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void le_resplit(size_t N, const double *y, uint64_t seed, size_t s, size_t *tr, size_t *n_tr,
+void ntkb_image_resplit(size_t N, const double *y, uint64_t seed, size_t s, size_t *tr, size_t *n_tr,
                 size_t *te, size_t *n_te)
 {
     ntkb_rng rng;
@@ -203,41 +203,41 @@ static void add_row(const ntkb_report_row *tmpl, const char *method, double mean
     snprintf(r->params, sizeof r->params, "%.175s; %.78s", tmpl->params, extra);
 }
 
-size_t le_rows(const ntkb_report_row *tmpl, size_t S, const double *acc, const double *lam,
+size_t ntkb_image_rows(const ntkb_report_row *tmpl, size_t S, const double *acc, const double *lam,
                const double *secs, ntkb_report_row *rows)
 {
     size_t nr = 0;
-    double mean[LE_NK], sd[LE_NK], dmean[LE_NK], dse[LE_NK];
+    double mean[NTKB_IMG_NK], sd[NTKB_IMG_NK], dmean[NTKB_IMG_NK], dse[NTKB_IMG_NK];
     double *diff = malloc(S * sizeof *diff);
     if (!diff)
         return 0;
     int best = -1;
-    for (int k = 0; k < LE_NK; k++) {
+    for (int k = 0; k < NTKB_IMG_NK; k++) {
         if (isnan(acc[k]))
             continue;
         double lm, lsd;
         char extra[96];
-        mean_sd(S, acc + k, LE_NK, &mean[k], &sd[k]);
-        mean_sd(S, lam + k, LE_NK, &lm, &lsd);
-        if (k == LE_CNTK)
+        mean_sd(S, acc + k, NTKB_IMG_NK, &mean[k], &sd[k]);
+        mean_sd(S, lam + k, NTKB_IMG_NK, &lm, &lsd);
+        if (k == NTKB_IMG_CNTK)
             snprintf(extra, sizeof extra, "ridgeless LU");
         else
             snprintf(extra, sizeof extra, "lambda=%.4g%s", lm, S > 1 ? " (mean over splits)" : "");
-        add_row(tmpl, le_method[k], mean[k], sd[k], S, secs[k], extra, &rows[nr++]);
-        if (k == LE_CNTK)
+        add_row(tmpl, ntkb_image_method[k], mean[k], sd[k], S, secs[k], extra, &rows[nr++]);
+        if (k == NTKB_IMG_CNTK)
             continue;
         for (size_t s = 0; s < S; s++)
-            diff[s] = acc[s * LE_NK + k] - acc[s * LE_NK + LE_CNTK];
+            diff[s] = acc[s * NTKB_IMG_NK + k] - acc[s * NTKB_IMG_NK + NTKB_IMG_CNTK];
         mean_sd(S, diff, 1, &dmean[k], &dse[k]);
         dse[k] /= sqrt((double)S);
         if (best < 0 || mean[k] > mean[best])
             best = k;
     }
-    for (int k = LE_KR_V1; k < LE_NK; k++) {
+    for (int k = NTKB_IMG_KR_V1; k < NTKB_IMG_NK; k++) {
         if (isnan(acc[k]))
             continue;
         char method[64];
-        snprintf(method, sizeof method, "diff %s", le_method[k] + 6);
+        snprintf(method, sizeof method, "diff %s", ntkb_image_method[k] + 6);
         add_row(tmpl, method, dmean[k], dse[k], S, 0.0, "paired LANTK - CNTK, +- standard error",
                 &rows[nr++]);
     }
@@ -245,7 +245,7 @@ size_t le_rows(const ntkb_report_row *tmpl, size_t S, const double *acc, const d
         char extra[128];
         snprintf(extra, sizeof extra,
                  "best variant by mean test accuracy: %s (test-set selection)",
-                 le_method[best] + 6);
+                 ntkb_image_method[best] + 6);
         add_row(tmpl, "LANTK-best", mean[best], sd[best], S, 0.0, extra, &rows[nr++]);
         add_row(tmpl, "diff best", dmean[best], dse[best], S, 0.0, extra, &rows[nr++]);
     }
