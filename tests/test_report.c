@@ -68,7 +68,10 @@ static void test_append_read(void **state)
     snprintf(md, sizeof md, "%s/t.md", dir);
     FILE *fp = fopen(md, "w+");
     const char *groups[] = {"MUTAG", "PTC", "NCI1"};
-    ntkb_report_markdown(fp, rows, n, groups, 3, &key, 1);
+    ntkb_report_table(fp, rows, n, groups, 3, &key, 1, 0);
+    ntkb_report_details(fp, rows, n, groups, 3, &key, 1);
+    ntkb_report_key pkey = {"GNTK", "GNTK", "paper"};
+    ntkb_report_table(fp, rows, n, groups, 3, &pkey, 1, 1);
     ntkb_report_plot_data(fp, rows, n, groups, 3, &key, 1);
     rewind(fp);
     char text[4096];
@@ -77,6 +80,8 @@ static void test_append_read(void **state)
     fclose(fp);
     assert_non_null(strstr(text, "| GNTK (paper) | 89.50 ± 1.50 | 67.00 ± 1.50 | — |"));
     assert_non_null(strstr(text, "`bench_gntk --dataset PTC`"));
+    assert_non_null(strstr(text, "| method | protocol | MUTAG | PTC | NCI1 |\n|---|---|---:|---:|---:|"));
+    assert_non_null(strstr(text, "| GNTK | paper | 89.50 ± 1.50 |"));
     assert_non_null(strstr(text, "\"NCI1\" NaN NaN"));
     free(rows);
 }

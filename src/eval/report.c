@@ -173,29 +173,54 @@ const ntkb_report_row *ntkb_report_find(const ntkb_report_row *rows, size_t n, c
     return NULL;
 }
 
-void ntkb_report_markdown(FILE *out, const ntkb_report_row *rows, size_t n,
-                          const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
-                          size_t n_keys)
+/* One table cell: "mean ± std", or the mean alone for a single split; paired differences
+ * ("diff …" methods) signed. */
+static void cell(FILE *out, const ntkb_report_row *r)
 {
-    fprintf(out, "| method |");
+    int diff = strncmp(r->method, "diff", 4) == 0;
+    if (r->n > 1)
+        fprintf(out, diff ? " %+.2f ± %.2f |" : " %.2f ± %.2f |", r->mean, r->std);
+    else
+        fprintf(out, diff ? " %+.2f |" : " %.2f |", r->mean);
+}
+
+void ntkb_report_table(FILE *out, const ntkb_report_row *rows, size_t n,
+                       const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
+                       size_t n_keys, int protocol_column)
+{
+    fprintf(out, protocol_column ? "| method | protocol |" : "| method |");
     for (size_t g = 0; g < n_groups; g++)
         fprintf(out, " %s |", groups[g]);
-    fprintf(out, "\n|---|");
+    fprintf(out, protocol_column ? "\n|---|---|" : "\n|---|");
     for (size_t g = 0; g < n_groups; g++)
-        fprintf(out, "---|");
+        fprintf(out, "---:|");
     fputc('\n', out);
     for (size_t k = 0; k < n_keys; k++) {
+        int any = 0;
+        for (size_t g = 0; g < n_groups; g++)
+            any |= ntkb_report_find(rows, n, groups[g], &keys[k]) != NULL;
+        if (!any)
+            continue;
         fprintf(out, "| %s |", keys[k].label);
+        if (protocol_column)
+            fprintf(out, " %s |", keys[k].protocol);
         for (size_t g = 0; g < n_groups; g++) {
             const ntkb_report_row *r = ntkb_report_find(rows, n, groups[g], &keys[k]);
             if (r)
-                fprintf(out, " %.2f ± %.2f |", r->mean, r->std);
+                cell(out, r);
             else
                 fprintf(out, " — |");
         }
         fputc('\n', out);
     }
-    fprintf(out, "\n| dataset | method | accuracy | n | winning setting | kernel s | eval s | command |\n"
+    fputc('\n', out);
+}
+
+void ntkb_report_details(FILE *out, const ntkb_report_row *rows, size_t n,
+                         const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
+                         size_t n_keys)
+{
+    fprintf(out, "| dataset | method | accuracy | n | winning setting | kernel s | eval s | command |\n"
                  "|---|---|---|---|---|---|---|---|\n");
     for (size_t g = 0; g < n_groups; g++)
         for (size_t k = 0; k < n_keys; k++) {

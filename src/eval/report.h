@@ -45,12 +45,19 @@ typedef struct {
 const ntkb_report_row *ntkb_report_find(const ntkb_report_row *rows, size_t n, const char *group,
                                         const ntkb_report_key *key);
 
-/* Writes a Markdown accuracy table: one line per key, one column per group, cells
- * "mean ± std" (or "—").  Then a details table with, for each filled cell, the winning setting,
- * seconds and command.  Time complexity: O(n_keys · n_groups · n). */
-void ntkb_report_markdown(FILE *out, const ntkb_report_row *rows, size_t n,
-                          const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
-                          size_t n_keys);
+/* Writes a Markdown table: one line per key that has a row in some group, one column per
+ * group; the first column is the key's label (and, with protocol_column, a second one its
+ * protocol).  Cells are "mean ± std" (the mean alone when n ≤ 1; "diff …" methods signed) or
+ * "—".  Time complexity: O(n_keys · n_groups · n). */
+void ntkb_report_table(FILE *out, const ntkb_report_row *rows, size_t n,
+                       const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
+                       size_t n_keys, int protocol_column);
+
+/* Writes the details table: for every (group, key) with a row of ours (a command), the
+ * accuracy, winning setting, seconds and command.  Time complexity: O(n_keys · n_groups · n). */
+void ntkb_report_details(FILE *out, const ntkb_report_row *rows, size_t n,
+                         const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
+                         size_t n_keys);
 
 /* Writes gnuplot data: one line per group, "group mean_1 std_1 … mean_k std_k" ("NaN" where no
  * row exists).  Time complexity: O(n_keys · n_groups · n). */

@@ -56,7 +56,8 @@ ntkb_status ntkb_graph_bench_report(const char *results_dir)
         size_t n = n_ours + n_pub, ng = sizeof GROUPS / sizeof *GROUPS, nk = sizeof KEYS / sizeof *KEYS;
         if ((st = ntkb_atomic_open(&f, md)) == NTKB_OK) {
             fputs(MD_HEAD, f.fp);
-            ntkb_report_markdown(f.fp, all, n, GROUPS, ng, KEYS, nk);
+            ntkb_report_table(f.fp, all, n, GROUPS, ng, KEYS, nk, 0);
+            ntkb_report_details(f.fp, all, n, GROUPS, ng, KEYS, nk);
             fputs("\nFigure: `figures/graphs.svg` (gnuplot -e \"datafile='results/figures/graphs.dat'; "
                   "outfile='results/figures/graphs.svg'\" results/plot-graphs.gp).\n", f.fp);
             st = ntkb_atomic_commit(&f);

@@ -78,38 +78,11 @@ static ntkb_status synth(ntkb_report_row **rows, size_t *n)
     return NTKB_OK;
 }
 
-/* One Markdown table: keys as lines, groups as columns. */
+/* One Markdown table: keys as lines (method and protocol), groups as columns. */
 static void table(FILE *o, const ntkb_report_row *r, size_t n, const char *const *groups,
                   size_t ng, const ntkb_report_key *keys, size_t nk)
 {
-    fprintf(o, "| method | protocol |");
-    for (size_t g = 0; g < ng; g++)
-        fprintf(o, " %s |", groups[g]);
-    fprintf(o, "\n|---|---|");
-    for (size_t g = 0; g < ng; g++)
-        fprintf(o, "---:|");
-    fputc('\n', o);
-    for (size_t k = 0; k < nk; k++) {
-        int any = 0;
-        for (size_t g = 0; g < ng; g++)
-            any |= ntkb_report_find(r, n, groups[g], &keys[k]) != NULL;
-        if (!any)
-            continue;
-        fprintf(o, "| %s | %s |", keys[k].label, keys[k].protocol);
-        for (size_t g = 0; g < ng; g++) {
-            const ntkb_report_row *x = ntkb_report_find(r, n, groups[g], &keys[k]);
-            if (!x)
-                fprintf(o, " — |");
-            else if (x->n > 1)
-                fprintf(o, strncmp(x->method, "diff", 4) == 0 ? " %+.2f ± %.2f |"
-                                                              : " %.2f ± %.2f |",
-                        x->mean, x->std);
-            else
-                fprintf(o, strncmp(x->method, "diff", 4) == 0 ? " %+.2f |" : " %.2f |", x->mean);
-        }
-        fputc('\n', o);
-    }
-    fputc('\n', o);
+    ntkb_report_table(o, r, n, groups, ng, keys, nk, 1);
 }
 
 /* Keys for a list of methods under the given protocols. */
