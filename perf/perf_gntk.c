@@ -39,7 +39,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: perf_gntk DATASET BLOCKS MLP uniform|degree [THREADS [fast|faithful]]\n");
         return 1;
     }
-    ntkb_init_error_handlers();
     ntkb_gntk_params p = {atoi(argv[2]), atoi(argv[3]),
                           strcmp(argv[4], "degree") == 0 ? NTKB_GNTK_DEGREE : NTKB_GNTK_UNIFORM,
                           argc > 6 && strcmp(argv[6], "faithful") == 0};

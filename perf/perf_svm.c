@@ -6,7 +6,7 @@
  * (STRIDE = 1: the whole grid), on GRAM.npy or on the WL subtree Gram of height H computed
  * here (wlH, H = 1..6; default wl5).  Prints a CSV line with the measured time and the whole-grid extrapolation
  * (measured × 120 / evaluated C values; the strided C values span the grid evenly, so they
- * sample the slow large-C solves in proportion).  Target (issue 4): COLLAB ≤ 15 min.
+ * sample the slow large-C solves in proportion).  Target: COLLAB ≤ 15 min.
  * SOLVER both runs LIBSVM 3.24 (the baseline) and then the C SMO solver on the same Gram in the
  * same process, one CSV line each, and says whether their grids agree. */
 #include <stdio.h>
@@ -76,7 +76,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "perf_svm: SOLVER must be smo, libsvm or both (got '%s')\n", solver);
         return 1;
     }
-    ntkb_init_error_handlers();
     ntkb_graphset *gs = NULL;
     ntkb_folds *folds = NULL;
     ntkb_gram *g = NULL;

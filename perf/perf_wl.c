@@ -2,7 +2,7 @@
  * usage: perf_wl [DATASET=COLLAB] [H=5] [THREADS=2] [OUT.npy [LABELS.npy]]
  * Prints one CSV line: kernel,dataset,H,threads,graphs,load_s,wl_s,labels_at_H.  The Gram of
  * depth H (cumulative over h = 0..H) is written to OUT.npy when given, the graph labels to
- * LABELS.npy (for ntkb_eval).  Target (issue 4):
+ * LABELS.npy (for ntkb_eval).  Target:
  * COLLAB, H = 5, ≤ 5 s on 2 cores. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +26,6 @@ int main(int argc, char **argv)
     size_t H = argc > 2 ? strtoul(argv[2], NULL, 10) : 5;
     int threads = argc > 3 ? atoi(argv[3]) : 2;
     const char *out_path = argc > 4 ? argv[4] : NULL;
-    ntkb_init_error_handlers();
     ntkb_graphset *gs = NULL;
     double t0 = now();
     ntkb_status st = ntkb_graphset_load(dataset, NULL, NTKB_TAGS_AUTO, &gs);

@@ -1,4 +1,4 @@
-# Kernel-fiber figures (issue 7): turns the data files bench_fibers writes under results/figures/
+# Kernel-fiber figures: turns the data files bench_fibers writes under results/figures/
 # into SVGs.  Run from the repository root, after bench_fibers:
 #     gnuplot results/plot-augmentation.gp
 # Data columns (see src/fibers/report.c): dim: n0 side <8 means> <8 stds>; noise: eps <8 means> ...;

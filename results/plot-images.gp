@@ -1,4 +1,4 @@
-# LANTK on binary image pairs (issue 6): grouped bars with error bars, ours beside published.
+# LANTK on binary image pairs: grouped bars with error bars, ours beside published.
 # Usage: gnuplot -e "datafile='results/figures/images.dat'; outfile='results/figures/images.svg'" results/plot-images.gp
 # Data (written by bench_lantk; one line per pair, "NaN" where no row): pair, then mean std for
 #   2,3 CNTK  4,5 KR-V1  6,7 KR-V2  8,9 FJLT-V1  10,11 FJLT-V2   (ours, 20 resplits, ± std)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench_lantk end to end on a tiny generated CIFAR-10 directory (official and mirror names):
 # the .npy outputs and meta.json exist, a run with regression prints an accuracy; bad input
-# exits 2 with a message naming the file; usage errors exit 1.  LANTK (issue 6): every kernel
+# exits 2 with a message naming the file; usage errors exit 1.  LANTK: every kernel
 # under both protocols appends its rows to a temporary results directory and regenerates
 # images.md and figures/images.dat; kernel lists, class names, --lambda 0, the FJLT sketch,
 # --results none and reproducible resplits.  Prints TAP.

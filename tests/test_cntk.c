@@ -1,6 +1,6 @@
 /* Tests of src/lantk/cntk: the diagonal (flatten) shortcut and the offset-rectangle GAP path
  * against a naive all-pixel-pairs computation on tiny images; a transcription of Arora's
- * pseudo-code (ALGORITHMS.md §4.1); the JAX 'SAME' stride-2 geometry on indicator images; the
+ * pseudo-code (ruosongwang/CNTK CNTK.py); the JAX 'SAME' stride-2 geometry on indicator images; the
  * 1×1-image CNTK against the FC NTK; the Gram driver against single pairs. */
 #include "testutil.h"
 
@@ -185,7 +185,7 @@ static void test_flatten_and_gap_arora(void **state)
         }
 }
 
-/* Arora's CNTK.py recursion exactly as ALGORITHMS.md §4.1 writes it (sum stencil, 1/(9π)). */
+/* Arora's CNTK.py recursion as ruosongwang/CNTK computes it (sum stencil, 1/(9π)). */
 static double arora_transcription(size_t depth, int gap, size_t H, size_t W, size_t C,
                                   const double *x, const double *z)
 {

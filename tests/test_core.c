@@ -53,7 +53,7 @@ static void test_npy_header_alignment(void **state)
     char buf[512];
     size_t shape[2] = {188, 188};
     size_t h = ntkb_npy_header(buf, sizeof buf, NTKB_NPY_F64, 2, shape);
-    assert_int_equal(h, 128); /* DESIGN.md: an N×N Gram's data starts at byte 128 */
+    assert_int_equal(h, 128); /* an N×N Gram's data starts at byte 128 */
     assert_int_equal(buf[h - 1], '\n');
     assert_non_null(strstr(buf + 10, "'shape': (188, 188), }"));
     size_t one = 5;

@@ -62,7 +62,7 @@ static void test_gelu_vs_gh(void **state)
 static void test_relu_vs_gh(void **state)
 {
     (void)state;
-    /* The kink makes Gauss–Hermite converge slowly (ALGORITHMS.md §0.4), and the step function
+    /* The kink makes Gauss–Hermite converge slowly, and the step function
      * σ' so slowly (O(1/D)) that only Monte Carlo checks sigma_dot. */
     check_against_gh(ntkb_dual_relu, ntkb_act_relu, NULL, 120, 1e-2, 0.0, 1e-3);
 }

@@ -135,7 +135,7 @@ static double act_f(ntkb_activation a, double u, int deriv)
     return deriv ? Phi + u * phi : u * Phi;
 }
 
-/* E[f(u)f(v)] by the 2-D Gauss–Hermite rule of ALGORITHMS.md §0.4 (ReLU: closed form, c_σ = 1). */
+/* E[f(u)f(v)] by the 2-D Gauss–Hermite rule (ReLU: closed form, c_σ = 1). */
 static double ref_dual(ntkb_activation a, double q, double p, double c, int deriv)
 {
     if (a == NTKB_ACT_RELU) {

@@ -1,4 +1,4 @@
-/* ntkbench core: activation duals (ALGORITHMS.md §0).
+/* ntkbench core: activation duals (docs/algorithms.md).
  *
  * For a 2×2 covariance [[q, c], [c, q2]] and (u, v) ~ N(0, [[q, c], [c, q2]]) a dual returns
  *     sigma     = E[σ(u) σ(v)]        (the next layer's NNGP covariance, before any bias)
@@ -32,7 +32,7 @@ void ntkb_dual_relu(double q, double q2, double c, double *sigma, double *sigma_
  * Time complexity: O(1). */
 void ntkb_dual_erf(double q, double q2, double c, double *sigma, double *sigma_dot);
 
-/* GeLU x·Φ(x) (neural-tangents `Gelu`; ALGORITHMS.md §0.3).  Outputs may be NULL.
+/* GeLU x·Φ(x) (neural-tangents `Gelu`).  Outputs may be NULL.
  * Time complexity: O(1). */
 void ntkb_dual_gelu(double q, double q2, double c, double *sigma, double *sigma_dot);
 
@@ -76,7 +76,7 @@ void ntkb_dual_gh_free(ntkb_dual_gh *rule);
 /* Number of nodes of the rule. */
 size_t ntkb_dual_gh_size(const ntkb_dual_gh *rule);
 
-/* E[f(u)f(v)] and E[f'(u)f'(v)] by the two-dimensional rule of ALGORITHMS.md §0.4:
+/* E[f(u)f(v)] and E[f'(u)f'(v)] by the two-dimensional rule
  * u_i = sqrt(2q) t_i, v_ij = (c/q)u_i + sqrt(2 max(q2 - c²/q, 0)) t_j,
  * E[g(u)g(v)] ≈ (1/π) Σ_ij w_i w_j g(u_i) g(v_ij).  q = 0 is handled (u ≡ 0).
  * fprime may be NULL (sigma_dot is then not computed); either output may be NULL.

@@ -1,4 +1,4 @@
-/* ntkbench core: kernel regression over a precomputed Gram (ALGORITHMS.md §6.2, §5.3).
+/* ntkbench core: kernel regression over a precomputed Gram.
  *
  * - Ridgeless / ridge solves  α = (K + ridge·I)⁻¹ Y  by Cholesky (K PSD, as a CNTK), or by LU when
  *   Cholesky fails or is not wanted (LANTK's K + λZ is not PSD).  Predictions f = K_test α.

@@ -31,7 +31,7 @@ const char *ntkb_last_error(void);
 /* A short fixed name for a status ("bad input data", ...). */
 const char *ntkb_status_name(ntkb_status status);
 
-/* Maps a status to the command-line exit code of DESIGN.md: 2 bad input data, 3 runtime failure. */
+/* Maps a status to the programs' exit code: 2 bad input data, 3 runtime failure. */
 int ntkb_status_exit_code(ntkb_status status);
 
 #endif

@@ -1,5 +1,4 @@
-/* ntkbench eval: graph-kernel CV protocols over a list of candidate Grams (ALGORITHMS.md §2.3,
- * §6.3, P5, P14).
+/* ntkbench eval: graph-kernel CV protocols over a list of candidate Grams (docs/algorithms.md).
  *
  * A *candidate* is one kernel configuration (e.g. GNTK L=1, R=2, uniform, jk) given as a named
  * N×N Gram.  A *setting* is (candidate, Gram variant, C): the variants are NTKB_SVM_SCALED

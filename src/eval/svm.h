@@ -4,13 +4,13 @@
  * value at array *position* "serial of j".  Rows built once over the whole N×N Gram
  * (node 0 = {0, 1-based serial}, node k = {k, K(i,k-1)}, node N+1 = {-1, 0}) therefore serve
  * any fold: a training set is a list of row pointers, and a test row is looked up by the
- * serials of the model's support vectors.  Nothing is copied per fold (ALGORITHMS.md §6.1, P9).
+ * serials of the model's support vectors.  Nothing is copied per fold.
  *
  * The rows own their values (they are a transformed copy of the Gram, 16·N·(N+2) bytes);
  * a trained model would borrow them, which is why this module never hands models out: each
  * call trains, predicts and frees.
  *
- * Gram variants (the GNTK reference search.py, ALGORITHMS.md §2.3 / P5):
+ * Gram variants (the GNTK reference search.py):
  *   NTKB_SVM_SCALED  K / min(K) when min(K) > 0 (as search.py does); K unchanged otherwise
  *                    (a non-positive minimum would flip or blow up the kernel: e.g. WL Grams
  *                    with a zero entry) — ntkb_svm_rows_scale() says which was used;

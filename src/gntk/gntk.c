@@ -1,4 +1,4 @@
-/* GNTK: per-graph precompute and the per-pair kernel (ALGORITHMS.md §2.2). */
+/* GNTK: per-graph precompute and the per-pair kernel (docs/algorithms.md). */
 #include "gntk.h"
 
 #include <math.h>
@@ -40,7 +40,7 @@ void ntkb_gntk_prep_free(ntkb_gntk_prep *prep)
     free(prep);
 }
 
-/* Diagonal of A for every node (global ids): A_uu = 1 + 2·self_loop (ALGORITHMS.md P4). */
+/* Diagonal of A for every node (global ids): A_uu = 1 + 2·self_loop, as the official code builds it. */
 static void prep_adiag(ntkb_gntk_prep *pr)
 {
     for (size_t v = 0; v < pr->gs->n_nodes; v++)

@@ -1,5 +1,5 @@
 /* ntkbench gntk: the Graph Neural Tangent Kernel (Du et al. 2019), exact to the official code
- * KangchengHou/gntk (ALGORITHMS.md §2).
+ * KangchengHou/gntk (docs/algorithms.md).
  *
  * One pass with L BLOCKs (the official --num_layers minus one) and R MLP layers per BLOCK yields
  * 2L kernels per graph pair: for every depth l = 1..L the last-block readout (jk = 0) and the

@@ -9,7 +9,7 @@
  *   - graph labels are remapped to 0..K-1 in order of first appearance;
  *   - neighbour lists are deduplicated (networkx Graph semantics);
  *   - a self-loop listed in the file is kept once (self_loop[u] = 1) and is not in adj;
- *     the GNTK adjacency is A = E + Eᵀ + I, so A_uu = 1 + 2·self_loop[u] (ALGORITHMS.md P4);
+ *     the GNTK adjacency is A = E + Eᵀ + I, so A_uu = 1 + 2·self_loop[u] (the COLLAB file has 2,837 such loops);
  *   - with NTKB_TAGS_DEGREE the node tag is the networkx degree: distinct neighbours plus
  *     2 per self-loop.
  * Node tags are renumbered densely 0..n_tags-1 (only tag equality matters to the kernels).

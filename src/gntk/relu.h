@@ -1,4 +1,4 @@
-/* ntkbench gntk: the ReLU-MLP layer of the GNTK recursion, vectorised (ALGORITHMS.md §0.1, §2.2).
+/* ntkbench gntk: the ReLU-MLP layer of the GNTK recursion, vectorised (docs/algorithms.md).
  *
  * For one row of the cross covariance Σ (row node u of graph G against the m nodes of G') and
  * the running NTK Θ, one layer computes, entry-wise,
@@ -18,7 +18,7 @@
  * z ∈ [0, 1/4]) and a degree-11 polynomial for (asin s − s)/s³ in z (Chebyshev least squares,
  * relative error 2e-13 on that quotient, ≤ 1e-14 on asin), plus one sqrt.  Error bound, checked
  * against libm over [-1, 1] by tests/test_gntk.c: |Δκ0|, |Δκ1| ≤ 2e-15 absolute.  No SLEEF:
- * Sleef_acosd8_u10 alone costs ~3 ns per element here (DESIGN.md), this whole layer ~1.6 ns.
+ * Sleef_acosd8_u10 alone costs ~3 ns per element here, this whole layer ~1.6 ns.
  */
 #ifndef NTKB_GNTK_RELU_H
 #define NTKB_GNTK_RELU_H

@@ -1,5 +1,4 @@
-/* ntkbench gntk: Weisfeiler–Lehman subtree kernel (Shervashidze et al., JMLR 2011;
- * ALGORITHMS.md §3, P13).
+/* ntkbench gntk: Weisfeiler–Lehman subtree kernel (Shervashidze et al., JMLR 2011).
  *
  *   ℓ_0(v)  = initial label (see ntkb_wl_init);
  *   ℓ_i(v)  = id of the signature (ℓ_{i-1}(v), sorted multiset {ℓ_{i-1}(w) : w ∈ N(v)}), with one
@@ -8,8 +7,7 @@
  *   K_H(G, G') = Σ_{i=0..H} ⟨φ_i(G), φ_i(G')⟩, φ_i = histogram of ℓ_i over V(G).
  * H counts refinement steps, as GraKeL's n_iter does: its WeisfeilerLehman sets
  * _n_iter = n_iter + 1 label sets, i.e. n_iter refinements on top of the base histogram
- * (ALGORITHMS.md P13 says n_iter = h + 1; measured against the fixtures, that is wrong: the
- * shared "h5" fixtures, made with n_iter = 6, equal this function's H = 6 and differ at H = 5).
+ * (the "h5" fixtures, made with n_iter = 6, equal this function's H = 6 and differ at H = 5).
  * Values are integers (exact in double up to 2^53) and equal GraKeL's
  * WeisfeilerLehman(n_iter=H, VertexHistogram) Grams entry for entry (tests/fixtures/wl-grakel).
  * Label ids differ from GraKeL's, but the kernel depends only on which nodes share a label.

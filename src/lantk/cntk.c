@@ -1,4 +1,4 @@
-/* CNTK with flatten and GAP readouts (ALGORITHMS.md §4).
+/* CNTK with flatten and GAP readouts (docs/algorithms.md).
  *
  * Every map is stored padded: an h×w map occupies (h+2)×(w+2) doubles with a zero border, so
  * the 3×3 stencil reads zeros outside the image without branches.  The flatten path runs the

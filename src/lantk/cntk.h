@@ -1,4 +1,4 @@
-/* ntkbench lantk: the convolutional NTK (ALGORITHMS.md §4) for 3×3 convolutions with zero
+/* ntkbench lantk: the convolutional NTK (docs/algorithms.md) for 3×3 convolutions with zero
  * padding, stride 1 or 2, ReLU, and a flatten (V) or global-average-pool (GAP) readout.
  *
  * Convention (google/neural-tangents, NTK parameterisation, no bias), per pixel pair [p; p']:
@@ -49,7 +49,7 @@ typedef struct {
     double input_scale;      /* 1 (Arora) or 1/channels (neural-tangents) */
 } ntkb_cntk_arch;
 
-/* The LANTK paper's CNTK (ALGORITHMS.md §4.3): Conv, [ReLU Conv ReLU Conv] × 3 groups with
+/* The LANTK paper's CNTK (HornHehhf/LANTK jax_models.py): Conv, [ReLU Conv ReLU Conv] × 3 groups with
  * strides 1, 2, 2 on the groups' first convs, Flatten (mean), Dense(1); W_std = 1 (c_σ = 1,
  * w_var = 1), no bias, input covariance divided by `channels` — the neural-tangents kernel of
  * jax_models.CNN(block_size=1, k=1, num_classes=1).  Time complexity: O(1). */

@@ -1,6 +1,6 @@
 /* ntkbench lantk: the Fast Johnson–Lindenstrauss sketch of LANTK's pair regression, the
  * reference's way to fit the FJLT variants (HornHehhf/LANTK fjlt.py, second_regression.py;
- * ALGORITHMS.md §5.2).  Optional: ntkb_lantk_ols_exact (pairfeat.h) gives the exact fit.
+ * docs/algorithms.md).  Optional: ntkb_lantk_ols_exact (pairfeat.h) gives the exact fit.
  *
  * The R = n² × (p+1) system [Φ | yy] over all ordered training pairs (row r = i·n + j) is
  * compressed to k rows, S = P · H · D · [Φ | yy], with

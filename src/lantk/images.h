@@ -1,5 +1,5 @@
 /* ntkbench lantk: image datasets — the CIFAR-10 binary format, IDX files (Fashion-MNIST), class
- * pair selection and the two papers' preprocessing (ALGORITHMS.md §4.2, §4.3).
+ * pair selection and the two papers' preprocessing (docs/algorithms.md).
  *
  * Readers store raw pixel values 0..255 as doubles, channel planes row-major per image
  * (CIFAR-10: 1024 R, 1024 G, 1024 B, as in the file); preprocessing is a separate step.

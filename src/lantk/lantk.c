@@ -1,4 +1,4 @@
-/* LANTK-HR: the KR closed form, λ and the label-aware regression (ALGORITHMS.md §5.2, §5.3). */
+/* LANTK-HR: the KR closed form, λ and the label-aware regression. */
 #include "lantk.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* ntkbench lantk: the label-aware NTK, LANTK-HR (Chen, He & Su 2020; ALGORITHMS.md §5).
+/* ntkbench lantk: the label-aware NTK, LANTK-HR (Chen, He & Su 2020; docs/algorithms.md).
  *
  *     K_LA(x, x') = K_NTK(x, x') + λ · Z(x, x'),   Z ≈ E[y y' | x, x']
  *

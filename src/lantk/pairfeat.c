@@ -1,4 +1,4 @@
-/* LANTK pair features (ALGORITHMS.md §5.2): raw statistics of a pooled set, PCA by subspace
+/* LANTK pair features: raw statistics of a pooled set, PCA by subspace
  * iteration, features of one pair, the exact streamed least-squares fit and Z blocks. */
 #include "pairfeat.h"
 

@@ -1,5 +1,5 @@
 /* ntkbench lantk: pair features and the second-order least-squares regression behind LANTK's
- * FJLT variants (ALGORITHMS.md §5.2, HornHehhf/LANTK second_regression.py).
+ * FJLT variants (HornHehhf/LANTK second_regression.py).
  *
  * Z(x, x') = wᵀ φ(x, x'), with w = argmin Σ_{i,j=1..n} (y_i y_j − wᵀ φ(x_i, x_j))² over all n²
  * ordered training pairs, i = j included, no intercept.  Raw vectors x̃ are the preprocessed

@@ -8,7 +8,7 @@
 
 static const char *const aug_names[NTKB_FIBERS_AUG_COUNT] = {
     "rotation", "hflip", "vflip", "cutout", "mixup", "noise", "fiber", "gradient"};
-/* Row labels of the poster table (PUBLISHED_RESULTS.md §3.1). */
+/* Row labels of the poster table (DeOliveira et al., AAAI 2026). */
 static const char *const aug_labels[NTKB_FIBERS_AUG_COUNT] = {
     "Rotation", "Hflip", "Vflip", "Cutout", "Mixup", "Uniform Gaussian",
     "T_x F_{z\\|x} (fiber tangent)", "grad_x Theta (ground truth)"};

@@ -13,7 +13,7 @@
 #include "core/atomic.h"
 #include "ntkb_config.h"
 
-/* The AAAI poster's table (PUBLISHED_RESULTS.md §3.1): alignment mean, std, deviation mean, std, in
+/* The AAAI poster's table (DeOliveira et al., AAAI 2026): alignment mean, std, deviation mean, std, in
  * ntkb_fibers_aug order. */
 static const double poster[NTKB_FIBERS_AUG_COUNT][4] = {
     {-0.062644, 0.023, 0.092406, 0.085}, /* Rotation */

@@ -1,4 +1,4 @@
-/* ntkbench fibers: the measurements of the kernel-fiber study (issue 7).
+/* ntkbench fibers: the measurements of the kernel-fiber study.
  *
  * For a reference z, an input x (a different image) and an augmentation x → x̂:
  *   alignment  cos∠(x̂ − x, ∇ₓΘ(z, x)) = (x̂ − x)ᵀg / (‖x̂ − x‖·‖g‖)     (0 when x̂ = x)
@@ -10,7 +10,7 @@
  * a result does not depend on which other measurements ran.
  *
  * Images are an ntkb_images set (src/lantk/images.h) whose pixels the caller has scaled to [−1, 1]
- * (ntkb_images_scale_pm1: (p/255 − 0.5)/0.5, ALGORITHMS.md P7); labels are not used.
+ * (ntkb_images_scale_pm1: (p/255 − 0.5)/0.5, as LANTK); labels are not used.
  */
 #ifndef NTKB_FIBERS_STUDY_H
 #define NTKB_FIBERS_STUDY_H

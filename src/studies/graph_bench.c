@@ -20,7 +20,7 @@
 #include "ntkb_config.h"
 #include "core/clock.h"
 
-#define WL_MAX_H 6 /* GIN tuned h ∈ {1..6} (ALGORITHMS.md §3.2) */
+#define WL_MAX_H 6 /* GIN tuned h ∈ {1..6} */
 
 /* The GNTK hyper-parameter grid of one dataset. */
 typedef struct {
@@ -32,7 +32,7 @@ typedef struct {
     size_t n_scales;
 } gntk_grid;
 
-/* Released grid (run_gram.sh, ALGORITHMS.md §2.3): L ∈ {9,11,13} for NCI1 and PTC, {1,3}
+/* Released grid (KangchengHou/gntk run_gram.sh): L ∈ {9,11,13} for NCI1 and PTC, {1,3}
  * otherwise; R ∈ {1,2,3}; both scales; both readouts come free with each pass.  For the biggest
  * datasets on two cores: the quick grid keeps the deepest L and R ∈ {1,3} with uniform scaling;
  * the min grid the shallowest L, R = 1, uniform. */

@@ -1,5 +1,5 @@
 /* bench_lantk: one split of a pooled class pair through the CNTK and the LANTK variants,
- * stratified resplits, and the result rows of a protocol (ALGORITHMS.md §4.3, §5). */
+ * stratified resplits, and the result rows of a protocol. */
 #include "image_eval.h"
 
 #include <math.h>
