@@ -10,6 +10,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     FILE *fp;
     char *path;     /* final name */
@@ -27,5 +31,9 @@ ntkb_status ntkb_atomic_commit(ntkb_atomic_file *f);
 
 /* Closes and removes the temporary file; releases `f`.  Safe on a zeroed struct. */
 void ntkb_atomic_abort(ntkb_atomic_file *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

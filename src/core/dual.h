@@ -22,6 +22,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ReLU: sigma = sqrt(q q2)(sqrt(1-ρ²) + (π - acos ρ)ρ)/(2π), sigma_dot = (π - acos ρ)/(2π),
  * ρ = clip(c / sqrt(q q2)).  Either output pointer may be NULL.  q, q2 ≥ 0 is not checked
  * (a negative variance is a caller bug and gives NaN).  Time complexity: O(1). */
@@ -108,5 +112,9 @@ void ntkb_dual_relu_layer_ref(size_t n, double *sig, double *theta, const double
 /* Name of the ntkb_dual_relu_layer path compiled in ("poly-avx512" or "poly-portable"), for
  * run metadata. */
 const char *ntkb_dual_relu_impl(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     size_t n;
     double *data; /* n*n entries, row-major; owned */
@@ -43,5 +47,9 @@ ntkb_status ntkb_labels_save_npy(const char *path, const int64_t *labels, size_t
 
 /* Loads a 1-D '<i8' .npy; *labels_out is malloc'ed and owned by the caller. */
 ntkb_status ntkb_labels_load_npy(const char *path, int64_t **labels_out, size_t *n_out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

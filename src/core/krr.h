@@ -16,6 +16,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NTKB_KRR_AUTO,     /* Cholesky; LU if K + ridge·I is not positive definite */
     NTKB_KRR_CHOLESKY, /* fail with NTKB_ENUMERIC when not positive definite */
@@ -61,5 +65,9 @@ double ntkb_krr_sign_accuracy(size_t m, const double *pred, const double *y);
 
 /* Fraction of rows whose argmax over k outputs equals labels[i].  Time complexity: O(m k). */
 double ntkb_krr_argmax_accuracy(size_t m, size_t k, const double *pred, const int *labels);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

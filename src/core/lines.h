@@ -9,6 +9,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ntkb_lines ntkb_lines;
 
 /* Opens `path` (plain text or gzip).  Returns NTKB_OK, NTKB_EIO (missing or unreadable) or
@@ -44,5 +48,9 @@ ntkb_status ntkb_lines_end(ntkb_lines *lr, char **p);
 /* Current 1-based line number and file name, for messages. */
 size_t ntkb_lines_lineno(const ntkb_lines *lr);
 const char *ntkb_lines_name(const ntkb_lines *lr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ntkb_meta ntkb_meta;
 
 /* Returns a new empty object, or NULL when out of memory. */
@@ -28,5 +32,9 @@ char *ntkb_meta_json(const ntkb_meta *m);
 
 /* Writes the object to `path` atomically.  Returns NTKB_OK or NTKB_EIO. */
 ntkb_status ntkb_meta_write(const ntkb_meta *m, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { NTKB_NPY_F64, NTKB_NPY_I64 } ntkb_npy_dtype;
 
 #define NTKB_NPY_MAX_DIM 4
@@ -42,5 +46,9 @@ ntkb_status ntkb_npy_read_header(FILE *fp, const char *name, ntkb_npy_dtype *dty
  * Time complexity: O(size). */
 ntkb_status ntkb_npy_read(const char *path, ntkb_npy_dtype want, size_t *ndim_out,
                           size_t shape_out[NTKB_NPY_MAX_DIM], void **data_out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

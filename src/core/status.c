@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "ntkb_config.h"
+
 
 static _Thread_local char last_message[1024];
 
@@ -46,4 +48,9 @@ int ntkb_status_exit_code(ntkb_status status)
     case NTKB_EMISMATCH: return 2;
     default: return 3;
     }
+}
+
+const char *ntkb_version(void)
+{
+    return NTKB_VERSION;
 }

@@ -8,6 +8,10 @@
 #ifndef NTKB_CORE_STATUS_H
 #define NTKB_CORE_STATUS_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NTKB_OK = 0,
     NTKB_EINVAL,   /* a caller passed an invalid argument */
@@ -28,10 +32,18 @@ ntkb_status ntkb_error(ntkb_status status, const char *fmt, ...)
 /* The calling thread's last message ("" if none). */
 const char *ntkb_last_error(void);
 
+/* The library's version string ("MAJOR.MINOR.PATCH"), to compare with the headers'
+ * NTKB_VERSION_STRING.  Time complexity: O(1). */
+const char *ntkb_version(void);
+
 /* A short fixed name for a status ("bad input data", ...). */
 const char *ntkb_status_name(ntkb_status status);
 
 /* Maps a status to the programs' exit code: 2 bad input data, 3 runtime failure. */
 int ntkb_status_exit_code(ntkb_status status);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

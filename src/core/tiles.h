@@ -22,6 +22,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Precompute item i on thread `thread` (0..threads-1).  Must be thread-safe across items. */
 typedef ntkb_status (*ntkb_tiles_prep_fn)(void *ctx, size_t item, int thread);
 
@@ -58,5 +62,9 @@ typedef struct {
  * the first error of a callback (remaining tiles are skipped).  stats may be NULL.
  * Time complexity: O(N) prep calls + O(N²/2) fill entries + O(K N²) I/O in durable mode. */
 ntkb_status ntkb_tiles_run(const ntkb_tiles_spec *spec, ntkb_tiles_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

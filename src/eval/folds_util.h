@@ -10,6 +10,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Stratified k-fold assignment of the n items items[0..n) with class labels[items[t]]:
  * within each class (classes taken in ascending label value) the items are shuffled with a
  * SplitMix64 stream seeded by `seed`, then dealt to folds 0, 1, ..., k-1, 0, ... with the
@@ -19,5 +23,9 @@
  * Returns NTKB_OK, NTKB_EINVAL or NTKB_ENOMEM.  Time complexity: O(n log n). */
 ntkb_status ntkb_kfold_stratified(const int64_t *labels, const size_t *items, size_t n, size_t k,
                                   uint64_t seed, size_t *fold_of);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

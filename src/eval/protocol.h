@@ -47,6 +47,10 @@
 #include "core/status.h"
 #include "eval/svm.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define NTKB_PROTOCOL_MAX_FOLDS 64
 
 enum { NTKB_PROTOCOL_PAPER = 1u, NTKB_PROTOCOL_NESTED = 2u };
@@ -152,5 +156,9 @@ ntkb_status ntkb_protocol_run(size_t n, const int64_t *labels, size_t n_folds,
                               size_t n_candidates, const char *const *names,
                               const double *const *grams, const ntkb_protocol_opts *opts,
                               ntkb_protocol_result *paper, ntkb_protocol_result *nested);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

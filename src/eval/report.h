@@ -13,6 +13,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     char group[64];      /* dataset ("MUTAG") or class pair ("cat-dog") */
     char method[64];     /* "GNTK", "WL", "CNTK", "GNTK (published)" ... */
@@ -64,5 +68,9 @@ void ntkb_report_details(FILE *out, const ntkb_report_row *rows, size_t n,
 void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
                            const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
                            size_t n_keys);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

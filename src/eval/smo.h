@@ -30,6 +30,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Solver settings; ntkb_smo_params_default gives search.py's SVC settings. */
 typedef struct {
     double eps;    /* stopping tolerance (sklearn tol = 1e-3) */
@@ -82,5 +86,9 @@ ntkb_status ntkb_smo_fold_predict(const ntkb_smo_fold *f, size_t item, double *d
  * Time complexity: O(n_test · n_train). */
 ntkb_status ntkb_smo_fold_correct(const ntkb_smo_fold *f, const size_t *test, size_t n_test,
                                   size_t *n_correct, int64_t *pred);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -42,6 +42,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct svm_node;
 
 typedef enum {
@@ -108,5 +112,9 @@ ntkb_status ntkb_svm_fold_correct(const ntkb_svm_rows *rows, const int64_t *labe
                                   const size_t *train, size_t n_train, const size_t *test,
                                   size_t n_test, double C, const ntkb_svm_params *params,
                                   size_t *n_correct, int64_t *pred);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -33,6 +33,10 @@
 #include "core/tiles.h"
 #include "gntk/graphset.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { NTKB_GNTK_UNIFORM = 0, NTKB_GNTK_DEGREE = 1 } ntkb_gntk_scale;
 
 typedef struct {
@@ -134,5 +138,9 @@ uint64_t ntkb_gntk_checksum(const ntkb_graphset *gs);
 /* Writes the run fingerprint text (checksum, N, L, R, scale) into buf.  Time: O(1). */
 void ntkb_gntk_fingerprint(const ntkb_graphset *gs, const ntkb_gntk_params *p, char *buf,
                            size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

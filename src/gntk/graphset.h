@@ -22,6 +22,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NTKB_TAGS_AUTO,   /* degree for IMDB-x and COLLAB (by name), file tags otherwise */
     NTKB_TAGS_FILE,   /* the node tag (GIN) or node label (TU) of the file */
@@ -96,5 +100,9 @@ void ntkb_folds_free(ntkb_folds *f);
 /* The directory a dataset argument resolves to (for the fold files); same lookup as
  * ntkb_graphset_load.  Writes at most cap bytes.  Returns NTKB_OK or NTKB_EIO. */
 ntkb_status ntkb_dataset_dir(const char *dataset, const char *datadir, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

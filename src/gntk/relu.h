@@ -25,6 +25,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One ReLU layer on one row, in place.
  * m: row length; sig, theta: the row of Σ and Θ (theta may be NULL: Σ only, as in the diagonal
  * pass); inv_du, du: 1/d_u and d_u of the row node; inv_dv, dv: the m column values; wv: column
@@ -54,5 +58,9 @@ void ntkb_gntk_kappa(double rho, double *k0, double *k1);
 
 /* Name of the code path compiled in ("avx512" or "portable"), for run metadata. */
 const char *ntkb_gntk_relu_impl(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -37,6 +37,10 @@
 #include "core/status.h"
 #include "gntk/graphset.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NTKB_WL_INIT_TAGS = 0,
     NTKB_WL_INIT_UNIFORM,
@@ -64,5 +68,9 @@ ntkb_status ntkb_wl_grams(const ntkb_graphset *gs, size_t H, ntkb_wl_init init,
  * ≤ 0 (an empty graph) becomes 0.  Returns NTKB_OK or NTKB_EINVAL (NULL), NTKB_ENOMEM.
  * Time complexity: O(N²). */
 ntkb_status ntkb_wl_normalize(ntkb_gram *g);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

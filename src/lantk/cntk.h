@@ -26,6 +26,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define NTKB_CNTK_MAX_OPS 64
 
 typedef enum { NTKB_CNTK_CONV, NTKB_CNTK_RELU } ntkb_cntk_op_kind;
@@ -108,5 +112,9 @@ double ntkb_cntk_pair(const ntkb_cntk *k, const double *x, const double *cx, con
  * Time complexity: na·nb (or na(na+1)/2) pair evaluations. */
 ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size_t nb,
                            const double *xb, int threads, int progress, double *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,9 +8,7 @@
 
 #include "ntkb_config.h"
 
-#if NTKB_HAVE_BLAS
 #include <cblas.h>
-#endif
 #if !NTKB_HAVE_OPENMP
 /* Built without OpenMP: the loops below run serially; their pragmas are expected. */
 #pragma GCC diagnostic ignored "-Wunknown-pragmas"
@@ -174,14 +172,8 @@ ntkb_status ntkb_fcntk_gram(const ntkb_fcntk_params *p, size_t n, size_t d, cons
         goto done;
     }
     /* K ← X Zᵀ first, then the recursion in place. */
-#if NTKB_HAVE_BLAS
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)m, (int)d, 1.0, X, (int)d,
                 Z, (int)d, 0.0, K, (int)m);
-#else
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < m; j++)
-            K[i * m + j] = dot(d, X + i * d, Z + j * d);
-#endif
     for (size_t i = 0; i < n; i++)
         nx[i] = dot(d, X + i * d, X + i * d);
     for (size_t j = 0; j < m; j++)

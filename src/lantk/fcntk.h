@@ -25,6 +25,10 @@
 #include "core/dual.h"
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     NTKB_ACT_RELU,   /* closed form */
     NTKB_ACT_ERF,    /* closed form */
@@ -80,5 +84,9 @@ ntkb_status ntkb_fcntk_pair(const ntkb_fcntk_params *p, size_t d, const double *
  * Time complexity: O(n m d) for the products + O(n m hidden) duals. */
 ntkb_status ntkb_fcntk_gram(const ntkb_fcntk_params *p, size_t n, size_t d, const double *X,
                             size_t m, const double *Z, double *K);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

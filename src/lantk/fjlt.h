@@ -20,6 +20,10 @@
 #include "core/status.h"
 #include "lantk/pairfeat.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* In-place un-normalised Walsh–Hadamard transform of v (length M, a power of two), blocked so
  * that the first 2^12-wide stages run in cache.  Time complexity: O(M log M). */
 void ntkb_lantk_fwht(size_t M, double *v);
@@ -32,5 +36,9 @@ void ntkb_lantk_fwht(size_t M, double *v);
 ntkb_status ntkb_lantk_ols_sketch(const ntkb_lantk_feat *f, size_t n, const size_t *train,
                                   const double *y, double eps, uint64_t seed, int threads,
                                   double *w, size_t *k_rows);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

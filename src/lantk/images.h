@@ -11,6 +11,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     size_t n, channels, height, width;
     double *pixels; /* n × channels × height × width, owned */
@@ -115,5 +119,9 @@ const char *ntkb_images_class_name(const char *dataset, int c);
 /* A class given by index 0..9 or by name (case-insensitive; CIFAR-10 also takes airplane and
  * automobile): its index, or −1.  Time complexity: O(1). */
 int ntkb_images_class_index(const char *dataset, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -21,6 +21,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The default label_ratio of ntl_google.py: λ = 0.0005 · mean|H_train| / mean|Z_train|. */
 #define NTKB_LANTK_LABEL_RATIO 0.0005
 
@@ -56,5 +60,9 @@ double ntkb_lantk_lambda(double ratio, size_t count, const double *H, const doub
 ntkb_status ntkb_lantk_regress(size_t n, const double *Htr, const double *Ztr, double lambda,
                                const double *y, size_t m, const double *Hte, const double *Zte,
                                double *pred, double *alpha);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

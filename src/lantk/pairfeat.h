@@ -26,6 +26,10 @@
 
 #include "core/status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define NTKB_LANTK_MAX_FEAT 20
 #define NTKB_LANTK_PCA 5
 
@@ -98,5 +102,9 @@ ntkb_status ntkb_lantk_ols_exact(const ntkb_lantk_feat *f, size_t n, const size_
  * Time complexity: O(nr · nc · p). */
 void ntkb_lantk_feat_z(const ntkb_lantk_feat *f, const double *w, size_t nr, const size_t *rows,
                        size_t nc, const size_t *cols, int threads, double *Z);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

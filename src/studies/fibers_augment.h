@@ -17,14 +17,18 @@
  *             norm: noise in the tangent space T_x of the kernel fiber
  *   GRADIENT  x + noise_rms·√n₀·g/‖g‖: the control, displacement along ∇ₓΘ(z, x)
  */
-#ifndef NTKB_FIBERS_AUGMENT_H
-#define NTKB_FIBERS_AUGMENT_H
+#ifndef NTKB_STUDIES_FIBERS_AUGMENT_H
+#define NTKB_STUDIES_FIBERS_AUGMENT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/rng.h"
 #include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum {
     NTKB_FIBERS_ROTATION = 0,
@@ -82,5 +86,9 @@ ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *sh
                                 const ntkb_fibers_aug_params *params, const double *x,
                                 const double *other, const double *grad, ntkb_rng *rng,
                                 double *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,13 +11,17 @@
  *     ∇ₓΘ̂ = (1/√n₀)·Σ_j u_j·w_j + (1/(m·n₀))·Σ_j a_j²φ'_zφ'_x · z,
  *     u_j  = (1/m)[φ_z·φ'_x + a_j²·φ'_z·φ''_x·s],   φ''(t) = φ_N(t)(2 − t²).
  */
-#ifndef NTKB_FIBERS_EMPIRICAL_H
-#define NTKB_FIBERS_EMPIRICAL_H
+#ifndef NTKB_STUDIES_FIBERS_EMPIRICAL_H
+#define NTKB_STUDIES_FIBERS_EMPIRICAL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct {
     size_t n0, width;
@@ -41,5 +45,9 @@ void ntkb_fibers_mlp_free(ntkb_fibers_mlp *mlp);
  * NTKB_ENOMEM or NTKB_ENUMERIC (non-finite result).  Time complexity: O(width·n0). */
 ntkb_status ntkb_fibers_mlp_ntk(const ntkb_fibers_mlp *mlp, const double *z, const double *x,
                                 double *theta, double *grad);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

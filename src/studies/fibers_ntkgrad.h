@@ -17,13 +17,17 @@
  * (ntkb_fcntk_partials): exact to rounding, no truncation error.  The ReLU dual is not
  * differentiable at ρ = ±1; there the derivative is that of the clipped (constant) branch.
  */
-#ifndef NTKB_FIBERS_NTKGRAD_H
-#define NTKB_FIBERS_NTKGRAD_H
+#ifndef NTKB_STUDIES_FIBERS_NTKGRAD_H
+#define NTKB_STUDIES_FIBERS_NTKGRAD_H
 
 #include <stddef.h>
 
 #include "core/status.h"
 #include "lantk/fcntk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct {
     ntkb_activation activation; /* RELU, ERF or GELU (no custom activations) */
@@ -68,5 +72,9 @@ ntkb_status ntkb_fibers_ntk_grad(const ntkb_fibers_net *net, const double *z, co
 
 /* Dot product of two length-n vectors.  Time complexity: O(n). */
 double ntkb_fibers_dot(const double *a, const double *b, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

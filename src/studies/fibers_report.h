@@ -6,8 +6,8 @@
  *   figures/augmentation-{dim,noise,count}-<dataset>.dat   whitespace-separated data for gnuplot
  * All are written atomically (temporary file + rename).
  */
-#ifndef NTKB_FIBERS_REPORT_H
-#define NTKB_FIBERS_REPORT_H
+#ifndef NTKB_STUDIES_FIBERS_REPORT_H
+#define NTKB_STUDIES_FIBERS_REPORT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,10 @@
 
 #include "core/status.h"
 #include "studies/fibers_study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define NTKB_FIBERS_MAX_SWEEP 8 /* points of the dimension and noise sweeps */
 #define NTKB_FIBERS_COUNT_M 50  /* training-set size of the count sweep */
@@ -104,5 +108,9 @@ ntkb_fibers_run ntkb_fibers_run_default(void);
  * when its files are absent and dataset is "both".  Returns NTKB_OK or the first failure.
  * Time complexity: O(pairs · augmentations · n₀) per dataset, plus the sweeps. */
 ntkb_status ntkb_fibers_run_all(const ntkb_fibers_run *run);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,8 +12,8 @@
  * Images are an ntkb_images set (src/lantk/images.h) whose pixels the caller has scaled to [−1, 1]
  * (ntkb_images_scale_pm1: (p/255 − 0.5)/0.5, as LANTK); labels are not used.
  */
-#ifndef NTKB_FIBERS_STUDY_H
-#define NTKB_FIBERS_STUDY_H
+#ifndef NTKB_STUDIES_FIBERS_STUDY_H
+#define NTKB_STUDIES_FIBERS_STUDY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +23,10 @@
 #include "studies/fibers_empirical.h"
 #include "studies/fibers_ntkgrad.h"
 #include "lantk/images.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* The kernel under study: the infinite-width FC NTK (mlp == NULL) or the empirical NTK of a finite
  * two-layer GeLU network (mlp != NULL; its n0 must equal the images' C·H·W).  Both borrowed. */
@@ -71,5 +75,9 @@ ntkb_status ntkb_fibers_study_pairs(const ntkb_fibers_kernel *k, const ntkb_imag
 ntkb_status ntkb_fibers_study_count(const ntkb_fibers_kernel *k, const ntkb_images *set,
                                     const ntkb_fibers_aug_params *params, size_t m, size_t n_refs,
                                     uint64_t seed, double *mean, double *std);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
