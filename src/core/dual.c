@@ -2,6 +2,8 @@
  * ReLU layer is in dual_layer.c). */
 #include "dual.h"
 
+#include "dual_mv.h"
+
 #include <complex.h>
 
 #include <math.h>
@@ -223,4 +225,22 @@ ntkb_status ntkb_dual_gh_eval(const ntkb_dual_gh *rule, ntkb_activation_fn f,
     if (sigma_dot && fprime)
         *sigma_dot = gh_expect(rule, fprime, params, q, q2, c);
     return NTKB_OK;
+}
+
+/* The array ReLU layer: the variant of this CPU (dual_layer.c, core/isa.h). */
+void ntkb_dual_relu_layer(size_t n, double *sig, double *theta, const double *sa,
+                          const double *sb, double c_sigma)
+{
+    NTKB_MV_DISPATCH_VOID(ntkb_dual_relu_layer, (n, sig, theta, sa, sb, c_sigma))
+}
+
+void ntkb_dual_relu_layer_ref(size_t n, double *sig, double *theta, const double *sa,
+                              const double *sb, double c_sigma)
+{
+    NTKB_MV_DISPATCH_VOID(ntkb_dual_relu_layer_ref, (n, sig, theta, sa, sb, c_sigma))
+}
+
+const char *ntkb_dual_relu_impl(void)
+{
+    NTKB_MV_DISPATCH(ntkb_dual_relu_impl, ())
 }

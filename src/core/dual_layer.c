@@ -1,12 +1,13 @@
 /* The array ReLU layer of the CNTK and FC recursions (see dual.h), on the shared π − acos engine
  * of acos_poly.h: the range reduction that gives acos also gives sqrt(1 − ρ²) = Q(z), so each
  * entry costs one hardware sqrt.  AVX-512 when the file is compiled for it, else a branch-free
- * scalar loop that GCC can vectorise. */
+ * scalar loop that GCC can vectorise.  Compiled once per ISA level (core/isa.h). */
 #include "dual.h"
 
 #include <math.h>
 
 #include "acos_poly.h"
+#include "dual_mv.h"
 #include "ntkb_config.h"
 
 #if defined(NTKB_ACOS_AVX512) && NTKB_HAVE_SLEEF
@@ -101,27 +102,27 @@ static inline void relu8_sleef(__mmask8 mk, double *sig, double *theta, const do
         BODY8((__mmask8)((1u << (n - i)) - 1u), sig + i, theta ? theta + i : NULL, sa + i,       \
               sb + i, vh)
 
-void ntkb_dual_relu_layer(size_t n, double *sig, double *theta, const double *sa,
+void NTKB_MV(ntkb_dual_relu_layer)(size_t n, double *sig, double *theta, const double *sa,
                           const double *sb, double c_sigma)
 {
     LAYER_LOOP(relu8_poly);
 }
 
 #ifdef DUAL_SLEEF8
-void ntkb_dual_relu_layer_ref(size_t n, double *sig, double *theta, const double *sa,
+void NTKB_MV(ntkb_dual_relu_layer_ref)(size_t n, double *sig, double *theta, const double *sa,
                               const double *sb, double c_sigma)
 {
     LAYER_LOOP(relu8_sleef);
 }
 #endif
 
-const char *ntkb_dual_relu_impl(void)
+const char *NTKB_MV(ntkb_dual_relu_impl)(void)
 {
     return "poly-avx512";
 }
 
 #else
-void ntkb_dual_relu_layer(size_t n, double *sig, double *theta, const double *sa,
+void NTKB_MV(ntkb_dual_relu_layer)(size_t n, double *sig, double *theta, const double *sa,
                           const double *sb, double c_sigma)
 {
     const double half_c = c_sigma / (2.0 * NTKB_PI);
@@ -129,14 +130,14 @@ void ntkb_dual_relu_layer(size_t n, double *sig, double *theta, const double *sa
         relu_poly1(sig + i, theta ? theta + i : NULL, sa[i], sb[i], half_c);
 }
 
-const char *ntkb_dual_relu_impl(void)
+const char *NTKB_MV(ntkb_dual_relu_impl)(void)
 {
     return "poly-portable";
 }
 #endif
 
 #ifndef DUAL_SLEEF8
-void ntkb_dual_relu_layer_ref(size_t n, double *sig, double *theta, const double *sa,
+void NTKB_MV(ntkb_dual_relu_layer_ref)(size_t n, double *sig, double *theta, const double *sa,
                               const double *sb, double c_sigma)
 {
     const double half_c = c_sigma / (2.0 * NTKB_PI);

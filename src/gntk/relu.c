@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "core/acos_poly.h"
+#include "gntk_mv.h"
 
 #define PI_D NTKB_PI
 #define INV_PI 0.31830988618379067154
@@ -21,7 +22,7 @@ static inline void kappa_scalar(double x, double *k0, double *k1)
     *k1 = (x * pt + sqrt(1.0 - x * x)) / PI_D;
 }
 
-void ntkb_gntk_kappa(double rho, double *k0, double *k1)
+void NTKB_MV(ntkb_gntk_kappa)(double rho, double *k0, double *k1)
 {
     kappa_scalar(rho, k0, k1);
 }
@@ -90,7 +91,7 @@ static inline void relu_row8(size_t m, double *restrict sig, double *restrict th
     *accp = acc;
 }
 
-double ntkb_gntk_relu_row(size_t m, double *restrict sig, double *restrict theta, double inv_du,
+double NTKB_MV(ntkb_gntk_relu_row)(size_t m, double *restrict sig, double *restrict theta, double inv_du,
                           double du, const double *restrict inv_dv, const double *restrict dv,
                           const double *restrict wv)
 {
@@ -99,7 +100,7 @@ double ntkb_gntk_relu_row(size_t m, double *restrict sig, double *restrict theta
     return _mm512_reduce_add_pd(acc);
 }
 
-double ntkb_gntk_relu_block(size_t nr, size_t nc, double *restrict sig, double *restrict theta,
+double NTKB_MV(ntkb_gntk_relu_block)(size_t nr, size_t nc, double *restrict sig, double *restrict theta,
                             const double *inv_dr, const double *dr, const double *inv_dc,
                             const double *dc, const double *wr, const double *wc, int exact)
 {
@@ -110,12 +111,12 @@ double ntkb_gntk_relu_block(size_t nr, size_t nc, double *restrict sig, double *
     return _mm512_reduce_add_pd(acc);
 }
 
-const char *ntkb_gntk_relu_impl(void)
+const char *NTKB_MV(ntkb_gntk_relu_impl)(void)
 {
     return "avx512";
 }
 #else
-double ntkb_gntk_relu_row(size_t m, double *restrict sig, double *restrict theta, double inv_du,
+double NTKB_MV(ntkb_gntk_relu_row)(size_t m, double *restrict sig, double *restrict theta, double inv_du,
                           double du, const double *restrict inv_dv, const double *restrict dv,
                           const double *restrict wv)
 {
@@ -140,26 +141,26 @@ double ntkb_gntk_relu_row(size_t m, double *restrict sig, double *restrict theta
     return acc;
 }
 
-double ntkb_gntk_relu_block(size_t nr, size_t nc, double *restrict sig, double *restrict theta,
+double NTKB_MV(ntkb_gntk_relu_block)(size_t nr, size_t nc, double *restrict sig, double *restrict theta,
                             const double *inv_dr, const double *dr, const double *inv_dc,
                             const double *dc, const double *wr, const double *wc, int exact)
 {
     (void)exact; /* the portable path always divides */
     double acc = 0.0;
     for (size_t u = 0; u < nr; u++)
-        acc += (wr ? wr[u] : 1.0) * ntkb_gntk_relu_row(nc, sig + u * nc,
+        acc += (wr ? wr[u] : 1.0) * NTKB_MV(ntkb_gntk_relu_row)(nc, sig + u * nc,
                                                        theta ? theta + u * nc : NULL, inv_dr[u],
                                                        dr[u], inv_dc, dc, wc);
     return acc;
 }
 
-const char *ntkb_gntk_relu_impl(void)
+const char *NTKB_MV(ntkb_gntk_relu_impl)(void)
 {
     return "portable";
 }
 #endif
 
-double ntkb_gntk_relu_row_ref(size_t m, double *sig, double *theta, double du, const double *dv)
+double NTKB_MV(ntkb_gntk_relu_row_ref)(size_t m, double *sig, double *theta, double du, const double *dv)
 {
     double acc = 0.0;
     for (size_t j = 0; j < m; j++) {
