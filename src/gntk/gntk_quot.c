@@ -33,8 +33,9 @@ static int key_cmp(const void *pa, const void *pb)
 
 static int key_same(const node_key *a, const node_key *b)
 {
+    /* memcmp must not see the NULL signature of a node without neighbours, even for 0 bytes. */
     return a->colour == b->colour && a->len == b->len &&
-           memcmp(a->sig, b->sig, (size_t)a->len * sizeof *a->sig) == 0;
+           (a->len == 0 || memcmp(a->sig, b->sig, (size_t)a->len * sizeof *a->sig) == 0);
 }
 
 static int int_cmp(const void *pa, const void *pb)

@@ -51,8 +51,10 @@ ntkb_status ntkb_graph_bench_report(const char *results_dir)
     if (st == NTKB_OK && !(all = malloc((n_ours + n_pub + 1) * sizeof *all)))
         st = ntkb_error(NTKB_ENOMEM, "out of memory");
     if (st == NTKB_OK) {
-        memcpy(all, published, n_pub * sizeof *all);
-        memcpy(all + n_pub, ours, n_ours * sizeof *all);
+        if (n_pub) /* memcpy must not see NULL, even for 0 bytes */
+            memcpy(all, published, n_pub * sizeof *all);
+        if (n_ours)
+            memcpy(all + n_pub, ours, n_ours * sizeof *all);
         size_t n = n_ours + n_pub, ng = sizeof GROUPS / sizeof *GROUPS, nk = sizeof KEYS / sizeof *KEYS;
         if ((st = ntkb_atomic_open(&f, md)) == NTKB_OK) {
             fputs(MD_HEAD, f.fp);

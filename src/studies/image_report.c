@@ -259,8 +259,10 @@ static ntkb_status read_all(const char *dir, ntkb_report_row **rows, size_t *n)
     if (st == NTKB_OK && !all)
         st = ntkb_error(NTKB_ENOMEM, "out of memory");
     if (st == NTKB_OK) {
-        memcpy(all, pub, np * sizeof *all);
-        memcpy(all + np, r, nr * sizeof *all);
+        if (np) /* memcpy must not see NULL, even for 0 bytes */
+            memcpy(all, pub, np * sizeof *all);
+        if (nr)
+            memcpy(all + np, r, nr * sizeof *all);
         *rows = all;
         *n = nr + np;
     }
