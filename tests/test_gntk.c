@@ -151,7 +151,7 @@ static void test_relu_row_matches_reference(void **state)
  * 3 tags have many such entries). */
 static void compare_fast_ref(ntkb_graphset *gs, const ntkb_gntk_params *p)
 {
-    double tol = p->faithful ? 1e-9 : 5e-9;
+    double tol = p->faithful ? 1e-9 : 5e-9; /* gcc builds; clang contracts other products into FMAs */
     ntkb_gntk_prep *prep = NULL;
     assert_int_equal(ntkb_gntk_prep_alloc(gs, p, &prep), NTKB_OK);
     ntkb_gntk_ws *ws = ntkb_gntk_ws_alloc(prep);

@@ -34,6 +34,7 @@ typedef struct {
     double t_start, t_last_sync, t_last_print;
     double pairs_total, pairs_done, pairs_skipped;
     size_t computed, skipped;
+    size_t stop_after;       /* test hook: fail after this many new tiles (0: off) */
     ntkb_status err;
     char errmsg[512];
 } drv;
@@ -51,13 +52,19 @@ static double tile_pairs(const drv *d, size_t t)
     return r0 == c0 ? h * (h + 1) / 2 : h * w;
 }
 
+/* The first failure so far; threads poll it to stop early, so it is read atomically. */
+static ntkb_status get_error(const drv *d)
+{
+    return (ntkb_status)__atomic_load_n((const int *)&d->err, __ATOMIC_ACQUIRE);
+}
+
 /* Records the first failure (status and the calling thread's message). */
 static void set_error(drv *d, ntkb_status st)
 {
 #pragma omp critical(ntkb_tiles_err)
-    if (d->err == NTKB_OK) {
-        d->err = st;
+    if (get_error(d) == NTKB_OK) {
         snprintf(d->errmsg, sizeof d->errmsg, "%s", ntkb_last_error());
+        __atomic_store_n((int *)&d->err, (int)st, __ATOMIC_RELEASE);
     }
 }
 
@@ -282,11 +289,9 @@ static void tile_finished(drv *d, size_t t)
                     d->pairs_total, d->computed + d->skipped, d->count, el, eta);
             d->t_last_print = now;
         }
-        if (d->sp->stop_after && d->computed >= d->sp->stop_after && d->err == NTKB_OK) {
-            d->err = NTKB_EINTERNAL;
-            snprintf(d->errmsg, sizeof d->errmsg, "stopped after %zu tiles (test hook)",
-                     d->computed);
-        }
+        if (d->stop_after && d->computed >= d->stop_after)
+            set_error(d, ntkb_error(NTKB_EINTERNAL, "stopped after %zu tiles (test hook)",
+                                    d->computed));
     }
 }
 
@@ -310,7 +315,7 @@ static void run_tiles(drv *d, int threads)
                 blocks[k] = buf + (k + 1) * T * T;
 #pragma omp for schedule(dynamic, 1)
         for (size_t t = 0; t < d->count; t++) {
-            if (d->done[t] || d->err != NTKB_OK || !buf || !blocks)
+            if (d->done[t] || get_error(d) != NTKB_OK || !buf || !blocks)
                 continue;
             size_t r0 = d->tr[t] * T, c0 = d->tc[t] * T;
             size_t r1 = r0 + T < sp->n ? r0 + T : sp->n, c1 = c0 + T < sp->n ? c0 + T : sp->n;
@@ -340,7 +345,7 @@ static void run_prep(drv *d, int threads)
         return;
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
     for (size_t i = 0; i < sp->n; i++) {
-        if (d->err != NTKB_OK)
+        if (get_error(d) != NTKB_OK)
             continue;
         int tid = 0;
 #ifdef _OPENMP
@@ -381,6 +386,10 @@ static ntkb_status drv_init(drv *d, const ntkb_tiles_spec *sp)
     memset(d, 0, sizeof *d);
     d->sp = sp;
     d->T = sp->tile ? sp->tile : 64;
+    /* Tests stop whole programs after k tiles through the environment; the value is read once,
+     * here, never by the threads. */
+    const char *stop = getenv("NTKB_TILES_STOP_AFTER");
+    d->stop_after = sp->stop_after ? sp->stop_after : stop ? (size_t)strtoull(stop, NULL, 10) : 0;
     d->nt = (sp->n + d->T - 1) / d->T;
     d->count = d->nt * (d->nt + 1) / 2;
     d->tr = malloc((d->count + 1) * sizeof *d->tr);

@@ -49,7 +49,8 @@ typedef struct {
     const char *fingerprint;  /* one line identifying dataset + parameters (durable mode) */
     int resume;               /* continue from out_dir's journal when present */
     const char *progress;     /* label for progress lines on stderr; NULL → silent */
-    size_t stop_after;        /* testing: return NTKB_EINTERNAL after this many new tiles (0: off) */
+    size_t stop_after;        /* testing: return NTKB_EINTERNAL after this many new tiles (0: off;
+                               * $NTKB_TILES_STOP_AFTER sets it for whole programs) */
 } ntkb_tiles_spec;
 
 typedef struct {

@@ -123,9 +123,9 @@ ntkb_status ntkb_fcntk_partials(const ntkb_fcntk_params *p, double xx, double zz
     cplx v;
     ntkb_status st = recursion(p, xx, zz, xz, &v, NULL);
     double th = creal(v), gxz = 0.0, gzz = 0.0;
-    if (st == NTKB_OK && d_xz && (st = recursion(p, xx, zz, CMPLX(xz, CSTEP), &v, NULL)) == NTKB_OK)
+    if (st == NTKB_OK && d_xz && (st = recursion(p, xx, zz, xz + CSTEP * I, &v, NULL)) == NTKB_OK)
         gxz = cimag(v) / CSTEP;
-    if (st == NTKB_OK && d_zz && (st = recursion(p, xx, CMPLX(zz, CSTEP), xz, &v, NULL)) == NTKB_OK)
+    if (st == NTKB_OK && d_zz && (st = recursion(p, xx, zz + CSTEP * I, xz, &v, NULL)) == NTKB_OK)
         gzz = cimag(v) / CSTEP;
     if (st != NTKB_OK)
         return st;
