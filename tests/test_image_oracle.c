@@ -5,18 +5,19 @@
  *     covariances, layer by layer as neural-tangents' stax) up to one global constant: the
  *     test fits it on entry (0, 1) and checks every entry (tolerances: see check_gram);
  *   - the λ default of LANTK (λ = 0.0005·mean|H_train|/mean|Z_train|), both the library rule
- *     and bench_lantk's per-split use of it (le_split), against a value computed in Python. */
+ *     and the image benchmark's per-split use of it (ntkb_image_split), against a value
+ *     computed in Python. */
 #include "testutil.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/lantk_eval.h"
 #include "core/gram.h"
 #include "core/status.h"
 #include "lantk/cntk.h"
 #include "lantk/images.h"
 #include "lantk/lantk.h"
+#include "studies/image_eval.h"
 
 static const char *fixture(const char *rel)
 {
@@ -38,7 +39,7 @@ static const char *fixture(const char *rel)
  * factors are low, by up to 6.7e-9).  The oracle forms ρ = S/√(q q') (neural-tangents'
  * order) from bitwise identical numbers there and gets ρ = 1 exactly.  Measured: C's K(x, x)
  * is low by 4e-9 to 1e-8 relative, Fashion-MNIST off-diagonal entries differ by up to 8e-10,
- * CIFAR-10 off-diagonal entries agree to 2e-15.  Hence two tolerances (issue 15 report). */
+ * CIFAR-10 off-diagonal entries agree to 2e-15.  Hence two tolerances. */
 #define TOL_EXACT 1e-12 /* entries with no exactly correlated pixel pair */
 #define TOL_RHO1 3e-8   /* entries with some: the rounding above, 6 ReLU layers */
 
@@ -146,22 +147,21 @@ static void test_lambda_default(void **state)
     ntkb_lantk_kr_block(&kr, Htr, n, n, n, Z);
     for (size_t i = 0; i < n * n; i++)
         assert_close(Z[i], Zpy[i], 1e-12);
-    /* 3. bench_lantk's split evaluation with no --lambda: the λ it uses for KR-V1. */
+    /* 3. The image benchmark's split evaluation with no --lambda: the λ it uses for KR-V1. */
     ntkb_lantk_data d = {.N = N, .d = 1, .H = H};
     size_t tr[NMAX], te[NMAX];
     for (size_t i = 0; i < N; i++)
         (i < n ? tr : te)[i < n ? i : i - n] = i;
-    le_opts o = {.lambda = -1.0, .threads = 1, .seed = 1};
-    o.enabled[LE_KR_V1] = 1;
-    double acc[LE_NK], lam[LE_NK], secs[LE_NK] = {0};
-    assert_int_equal(le_split(&d, y, n, tr, m, te, &o, acc, lam, secs), NTKB_OK);
-    assert_close(lam[LE_KR_V1], lam_py, 1e-12);
-    printf("# lambda: oracle %.17g, le_split %.17g\n", lam_py, lam[LE_KR_V1]);
+    ntkb_image_eval_opts o = {.lambda = -1.0, .threads = 1, .seed = 1};
+    o.enabled[NTKB_IMG_KR_V1] = 1;
+    double acc[NTKB_IMG_NK], lam[NTKB_IMG_NK], secs[NTKB_IMG_NK] = {0};
+    assert_int_equal(ntkb_image_split(&d, y, n, tr, m, te, &o, acc, lam, secs), NTKB_OK);
+    assert_close(lam[NTKB_IMG_KR_V1], lam_py, 1e-12);
+    printf("# lambda: oracle %.17g, ntkb_image_split %.17g\n", lam_py, lam[NTKB_IMG_KR_V1]);
 }
 
 int main(int argc, char **argv)
 {
-    ntkb_init_error_handlers();
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {

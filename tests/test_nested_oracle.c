@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fs.h"
 #include "core/gram.h"
 #include "core/status.h"
 #include "eval/folds_util.h"
@@ -250,7 +251,7 @@ static ntkb_folds *mutag_folds(size_t n)
 {
     const char *data = getenv("NTKB_DATA");
     char dir[2048];
-    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : NTKB_DATADIR);
+    snprintf(dir, sizeof dir, "%s/MUTAG", data ? data : ntkb_fs_data_dir());
     ntkb_folds *folds = NULL;
     assert_int_equal(ntkb_folds_read(dir, 10, n, &folds), NTKB_OK);
     return folds;
@@ -329,7 +330,6 @@ static void test_mutag_wl(void **state)
 
 int main(int argc, char **argv)
 {
-    ntkb_init_error_handlers();
     if (argc > 1) /* e.g. test_nested_oracle 'test_mutag_*' */
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent oracle for the LANTK CNN's NTK and the LANTK λ default, issue 15 item 2.
+"""Independent oracle for the LANTK CNN's NTK and the LANTK λ default.
 
 Regenerate the fixtures (about a minute, 2 GB of memory) from the repository root with
     /usr/bin/python3 tests/oracles/cntk_lantk.py

@@ -7,12 +7,12 @@ It reads tests/fixtures/gntk-official, tests/fixtures/wl-grakel/MUTAG-h5.gram.np
 datasets/MUTAG, and writes tests/fixtures/nested-oracle/ (see the README there);
 tests/test_nested_oracle.c compares the C protocol with what it writes.
 
-Only the inner split is transcribed from the C code (src/eval/folds_util.c): it is defined by a
-seed, so a second implementation must draw the same numbers.  Everything else is written from
-the protocol's definition: the SVM is scikit-learn's SVC as in the GNTK reference search.py, the
-Gram variants are search.py's K / min K and its cosine normalisation, and the selection is an
-argmax of the inner-CV mean with the first maximum in the order (candidate, variant, C
-ascending) winning, as protocol.h documents.
+Only the inner split is transcribed from the C code (src/eval/folds_util.c, src/core/rng.c): it
+is defined by a seed, so a second implementation must draw the same numbers.  Everything else
+is written from the protocol's definition: the SVM is scikit-learn's SVC as in the GNTK
+reference search.py, the Gram variants are search.py's K / min K and its cosine normalisation,
+and the selection is an argmax of the inner-CV mean with the first maximum in the order
+(candidate, variant, C ascending) winning, as protocol.h documents.
 """
 import os
 import warnings
@@ -33,7 +33,7 @@ CAPPED = [0]                                 # fits stopped at max_iter (fit_sta
 warnings.filterwarnings("ignore", category=ConvergenceWarning)  # counted in CAPPED instead
 
 
-# ---- the inner split, bit for bit as src/eval/folds_util.c ----
+# ---- the inner split, bit for bit as src/eval/folds_util.c and src/core/rng.c ----
 def splitmix64(state):
     state = (state + 0x9E3779B97F4A7C15) & M64
     z = state
