@@ -19,8 +19,10 @@ n=0
 run() { # name command...
   local name="$1"; shift
   n=$((n + 1))
+  local t0=$SECONDS
   "$@" >"$tmp/out.$n" 2>&1
   local rc=$?
+  name="$name ($((SECONDS - t0)) s)"
   if grep -q 'WARNING: ThreadSanitizer' "$tmp/out.$n"; then
     echo "not ok $n - $name: data race"
     grep -A14 'WARNING: ThreadSanitizer' "$tmp/out.$n" | head -40 | sed 's/^/# /'
@@ -31,14 +33,18 @@ run() { # name command...
     echo "ok $n - $name"
   fi
 }
-echo "1..7"
+echo "1..8"
 g="$b/src/cli/bench_gntk" l="$b/src/cli/bench_lantk" e="$b/src/cli/ntkb_eval"
 run "GNTK Gram in memory, 2 threads" "$g" --dataset MUTAG --blocks 3 --mlp 2 --threads 2 --tile 8 --quiet
 run "GNTK Gram to disk, killed by the test hook and resumed" bash -c \
   "NTKB_TILES_STOP_AFTER=5 '$g' --dataset PTC --blocks 2 --threads 2 --tile 16 --out '$tmp/p' --quiet;
    '$g' --dataset PTC --blocks 2 --threads 2 --tile 16 --out '$tmp/p' --resume --quiet"
-run "graph benchmark: GNTK and WL, paper and nested protocols" "$g" --evaluate --dataset MUTAG \
-  --grid min --paper-C 3 --nested-C 2 --threads 2 --quiet --cache "$tmp/c" --results "$tmp/r"
+run "WL Grams on 2 threads (the WL suite)" env NTKB_TEST_FIXTURES="$src/tests/fixtures" \
+  "$b/tests/test_wl"
+run "ntkb_eval: SMO fits in parallel, paper and nested protocols" "$e" --gram \
+  "$src/tests/fixtures/gntk-official/MUTAG-nl2-R1-uniform-jk1.gram.npy" --labels \
+  "$src/tests/fixtures/gntk-official/MUTAG.labels.npy" --folds "$src/datasets/MUTAG" \
+  --protocol both --n-C 2 --threads 2
 run "ntkb_eval with LIBSVM fits in parallel" "$e" --gram \
   "$src/tests/fixtures/gntk-official/MUTAG-nl2-R1-uniform-jk1.gram.npy" --labels \
   "$src/tests/fixtures/gntk-official/MUTAG.labels.npy" --folds "$src/datasets/MUTAG" \
