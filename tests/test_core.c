@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/atomic.h"
+#include "core/fs.h"
 #include "core/gram.h"
 #include "core/lines.h"
 #include "core/meta.h"
@@ -264,6 +265,26 @@ static void test_lines_gzip_cut_short(void **state)
     assert_non_null(strstr(ntkb_last_error(), "absent.txt"));
 }
 
+/* A directory lock excludes a second holder (even in the same process: flock locks belong to
+ * open files) until it is released; the refusal is exit code 2 and names the directory. */
+static void test_fs_lock(void **state)
+{
+    (void)state;
+    ntkb_fs_lock a = {-1}, b = {-1};
+    assert_int_equal(ntkb_fs_lock_take(&a, tmpdir, "output directory"), NTKB_OK);
+    assert_int_equal(ntkb_fs_lock_take(&b, tmpdir, "output directory"), NTKB_EBUSY);
+    assert_non_null(strstr(ntkb_last_error(), tmpdir));
+    assert_non_null(strstr(ntkb_last_error(), "output directory in use by another run"));
+    assert_int_equal(ntkb_status_exit_code(NTKB_EBUSY), 2);
+    assert_int_equal(b.fd, -1);
+    ntkb_fs_unlock(&a);
+    ntkb_fs_unlock(&a); /* a lock not held: no-op */
+    assert_int_equal(ntkb_fs_lock_wait(&b, tmpdir), NTKB_OK);
+    assert_int_equal(ntkb_fs_lock_take(&a, tmpdir, "results directory"), NTKB_EBUSY);
+    ntkb_fs_unlock(&b);
+    assert_int_equal(ntkb_fs_lock_take(&a, "/nonexistent/dir", "x"), NTKB_EIO);
+}
+
 static void test_status(void **state)
 {
     (void)state;
@@ -283,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_numpy_interop),        cmocka_unit_test(test_atomic_abort),
         cmocka_unit_test(test_meta_json),            cmocka_unit_test(test_lines_plain_and_gzip),
         cmocka_unit_test(test_lines_gzip_cut_short), cmocka_unit_test(test_status),
+        cmocka_unit_test(test_fs_lock),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,27 @@ ntkb_status ntkb_fs_mkdir(const char *path);
  * when it is absent, unreadable or larger than max_bytes.  Time complexity: O(size). */
 char *ntkb_fs_slurp(const char *path, size_t max_bytes);
 
+/* An exclusive lock on a directory (or any path) for the life of a run: an advisory flock on
+ * `path`/.lock (created if missing), released by ntkb_fs_unlock or when the process ends — so a
+ * killed run never leaves a stale lock.  Two runs writing one output directory or appending to
+ * one results directory exclude each other. */
+typedef struct {
+    int fd; /* −1 when not held */
+} ntkb_fs_lock;
+
+/* Takes the lock without waiting.  Returns NTKB_OK, NTKB_EBUSY (held by another process; the
+ * message names the directory and what to do) or NTKB_EIO (cannot create the lock file).
+ * `what` says what the directory is, for the message ("output directory").
+ * Time complexity: O(1). */
+ntkb_status ntkb_fs_lock_take(ntkb_fs_lock *lock, const char *path, const char *what);
+
+/* The same, waiting until the lock is free (for short critical sections such as appending one
+ * result row).  Returns NTKB_OK or NTKB_EIO.  Time complexity: O(1) plus the wait. */
+ntkb_status ntkb_fs_lock_wait(ntkb_fs_lock *lock, const char *path);
+
+/* Releases; a lock that is not held is a no-op.  Time complexity: O(1). */
+void ntkb_fs_unlock(ntkb_fs_lock *lock);
+
 /* The directory of the bundled datasets: $NTKB_DATA when set, else the installed copy
  * (PREFIX/share/ntkbench/datasets) when it exists, else "datasets" (a source checkout run from
  * its top directory).  Static storage.  Time complexity: O(1). */

@@ -34,6 +34,7 @@ const char *ntkb_status_name(ntkb_status status)
     case NTKB_EMISMATCH: return "mismatch";
     case NTKB_ENUMERIC: return "numerical failure";
     case NTKB_EINTERNAL: return "internal library failure";
+    case NTKB_EBUSY: return "in use by another run";
     }
     return "unknown status";
 }
@@ -45,7 +46,8 @@ int ntkb_status_exit_code(ntkb_status status)
     case NTKB_EINVAL: return 1;
     case NTKB_EFORMAT:
     case NTKB_ENOTFOUND:
-    case NTKB_EMISMATCH: return 2;
+    case NTKB_EMISMATCH:
+    case NTKB_EBUSY: return 2;
     default: return 3;
     }
 }

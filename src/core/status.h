@@ -21,7 +21,8 @@ typedef enum {
     NTKB_ENOTFOUND,/* an input file or dataset does not exist */
     NTKB_EMISMATCH,/* e.g. a resume journal from another dataset or parameter set */
     NTKB_ENUMERIC, /* a numerical failure (non-finite value, singular matrix) */
-    NTKB_EINTERNAL /* a library we call reported an unexpected failure */
+    NTKB_EINTERNAL,/* a library we call reported an unexpected failure */
+    NTKB_EBUSY     /* an output is locked by another run */
 } ntkb_status;
 
 /* Records a printf-style message for the calling thread and returns `status`, so that
