@@ -112,6 +112,7 @@ static int parse_args(int argc, char **argv, ntkb_fibers_run *o)
 
 int main(int argc, char **argv)
 {
+    cli_init(argc, argv);
     ntkb_fibers_run o = ntkb_fibers_run_default();
     int pa = parse_args(argc, argv, &o);
     if (pa)

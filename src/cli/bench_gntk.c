@@ -207,6 +207,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
 
 int main(int argc, char **argv)
 {
+    cli_init(argc, argv);
     cli_args a = {.gram = {.dataset = "MUTAG", .blocks = 2, .mlp = 2},
                   .eval = ntkb_graph_bench_opts_default()};
     int pr = parse_args(argc, argv, &a);

@@ -192,6 +192,7 @@ static const struct option OPTS[] = {
 
 int main(int argc, char **argv)
 {
+    cli_init(argc, argv);
     ntkb_image_bench_opts o = ntkb_image_bench_opts_default();
     const char *pair = NULL;
     int c, report_only = 0;

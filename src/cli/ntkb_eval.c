@@ -161,6 +161,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
 
 int main(int argc, char **argv)
 {
+    cli_init(argc, argv);
     cli_args a = {.run = {.opts = ntkb_protocol_opts_default(), .n_folds = 10}};
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
