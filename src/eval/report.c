@@ -248,3 +248,26 @@ void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
         fputc('\n', out);
     }
 }
+
+ntkb_status ntkb_report_read_pair(const char *published_csv, const char *ours_csv,
+                                  ntkb_report_row **rows, size_t *n_rows)
+{
+    ntkb_report_row *ours = NULL, *pub = NULL, *all = NULL;
+    size_t n_ours = 0, n_pub = 0;
+    ntkb_status st = ntkb_report_read(ours_csv, &ours, &n_ours);
+    if (st == NTKB_OK)
+        st = ntkb_report_read(published_csv, &pub, &n_pub);
+    if (st == NTKB_OK && !(all = malloc((n_ours + n_pub + 1) * sizeof *all)))
+        st = ntkb_error(NTKB_ENOMEM, "out of memory for %zu result rows", n_ours + n_pub);
+    if (st == NTKB_OK) {
+        if (n_pub) /* memcpy must not see NULL, even for 0 bytes */
+            memcpy(all, pub, n_pub * sizeof *all);
+        if (n_ours)
+            memcpy(all + n_pub, ours, n_ours * sizeof *all);
+        *rows = all;
+        *n_rows = n_ours + n_pub;
+    }
+    free(ours);
+    free(pub);
+    return st;
+}

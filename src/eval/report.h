@@ -40,6 +40,13 @@ ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row);
  * Time complexity: O(size of the file). */
 ntkb_status ntkb_report_read(const char *csv, ntkb_report_row **rows, size_t *n_rows);
 
+/* Reads the published rows, then ours after them (ntkb_report_find takes the latest row, so ours
+ * are never shadowed by a published row with the same key).  Either file may be absent.
+ * *rows is malloc'ed, owned by the caller.  Returns as ntkb_report_read.
+ * Time complexity: O(size of both files). */
+ntkb_status ntkb_report_read_pair(const char *published_csv, const char *ours_csv,
+                                  ntkb_report_row **rows, size_t *n_rows);
+
 /* A row of a table: rows whose method and protocol match are shown under `label`. */
 typedef struct {
     const char *label, *method, *protocol;

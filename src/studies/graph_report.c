@@ -42,20 +42,12 @@ ntkb_status ntkb_graph_bench_report(const char *results_dir)
     snprintf(pub, sizeof pub, "%s/published-graphs.csv", results_dir);
     snprintf(md, sizeof md, "%s/graphs.md", results_dir);
     snprintf(dat, sizeof dat, "%s/figures/graphs.dat", results_dir);
-    ntkb_report_row *ours = NULL, *published = NULL, *all = NULL;
-    size_t n_ours, n_pub;
+    ntkb_report_row *all = NULL;
+    size_t n = 0;
     ntkb_atomic_file f;
-    ntkb_status st = ntkb_report_read(csv, &ours, &n_ours);
-    if (st == NTKB_OK)
-        st = ntkb_report_read(pub, &published, &n_pub);
-    if (st == NTKB_OK && !(all = malloc((n_ours + n_pub + 1) * sizeof *all)))
-        st = ntkb_error(NTKB_ENOMEM, "out of memory");
+    ntkb_status st = ntkb_report_read_pair(pub, csv, &all, &n);
     if (st == NTKB_OK) {
-        if (n_pub) /* memcpy must not see NULL, even for 0 bytes */
-            memcpy(all, published, n_pub * sizeof *all);
-        if (n_ours)
-            memcpy(all + n_pub, ours, n_ours * sizeof *all);
-        size_t n = n_ours + n_pub, ng = sizeof GROUPS / sizeof *GROUPS, nk = sizeof KEYS / sizeof *KEYS;
+        size_t ng = sizeof GROUPS / sizeof *GROUPS, nk = sizeof KEYS / sizeof *KEYS;
         if ((st = ntkb_atomic_open(&f, md)) == NTKB_OK) {
             fputs(MD_HEAD, f.fp);
             ntkb_report_table(f.fp, all, n, GROUPS, ng, KEYS, nk, 0);
@@ -72,8 +64,6 @@ ntkb_status ntkb_graph_bench_report(const char *results_dir)
             st = ntkb_atomic_commit(&f);
         }
     }
-    free(ours);
-    free(published);
     free(all);
     return st;
 }

@@ -247,28 +247,10 @@ static ntkb_status write_dat(const char *dir, const ntkb_report_row *r, size_t n
 /* Our rows after the published ones, so that ours are never shadowed. */
 static ntkb_status read_all(const char *dir, ntkb_report_row **rows, size_t *n)
 {
-    char path[4096];
-    ntkb_report_row *r = NULL, *pub = NULL;
-    size_t nr = 0, np = 0;
-    snprintf(path, sizeof path, "%s/images.csv", dir);
-    ntkb_status st = ntkb_report_read(path, &r, &nr);
-    snprintf(path, sizeof path, "%s/published-images.csv", dir);
-    if (st == NTKB_OK)
-        st = ntkb_report_read(path, &pub, &np);
-    ntkb_report_row *all = st == NTKB_OK ? malloc((nr + np + 1) * sizeof *all) : NULL;
-    if (st == NTKB_OK && !all)
-        st = ntkb_error(NTKB_ENOMEM, "out of memory");
-    if (st == NTKB_OK) {
-        if (np) /* memcpy must not see NULL, even for 0 bytes */
-            memcpy(all, pub, np * sizeof *all);
-        if (nr)
-            memcpy(all + np, r, nr * sizeof *all);
-        *rows = all;
-        *n = nr + np;
-    }
-    free(r);
-    free(pub);
-    return st;
+    char ours[4096], pub[4096];
+    snprintf(ours, sizeof ours, "%s/images.csv", dir);
+    snprintf(pub, sizeof pub, "%s/published-images.csv", dir);
+    return ntkb_report_read_pair(pub, ours, rows, n);
 }
 
 ntkb_status ntkb_image_bench_report(const char *dir)
