@@ -4,7 +4,6 @@
  * diagnostics on stderr; exit 0 ok, 1 usage error, 2 bad input data, 3 runtime failure.
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +65,72 @@ typedef struct {
     ntkb_gram_eval_opts run;
 } cli_args;
 
+/* One option into a; returns 0, or 1 on a bad value (message printed). */
+static int parse_option(int o, cli_args *a)
+{
+    static double grid[100000];
+    long v;
+    switch (o) {
+    case 'g':
+        if (a->run.n_grams == MAX_GRAMS)
+            return fprintf(stderr, "ntkb_eval: at most %d --gram\n", MAX_GRAMS), 1;
+        a->grams[a->run.n_grams++] = optarg;
+        return 0;
+    case 'l': a->run.labels = optarg; return 0;
+    case 'f': a->run.folds = optarg; return 0;
+    case 'p':
+        if (!strcmp(optarg, "paper"))
+            a->run.opts.protocols = NTKB_PROTOCOL_PAPER;
+        else if (!strcmp(optarg, "nested"))
+            a->run.opts.protocols = NTKB_PROTOCOL_NESTED;
+        else if (!strcmp(optarg, "both"))
+            a->run.opts.protocols = NTKB_PROTOCOL_PAPER | NTKB_PROTOCOL_NESTED;
+        else
+            return cli_bad("ntkb_eval", "--protocol", "paper, nested or both");
+        return 0;
+    case 't':
+        if (!cli_long(optarg, 1, 1024, &v))
+            return cli_bad("ntkb_eval", "--threads", "1..1024");
+        a->run.opts.threads = (int)v;
+        return 0;
+    case 'c':
+        if (!cli_long(optarg, 1, 100000, &v))
+            return cli_bad("ntkb_eval", "--n-C", "1..100000");
+        for (long k = 0; k < v; k++)
+            grid[k] = ntkb_protocol_default_C((size_t)k, (size_t)v);
+        a->run.opts.C = grid;
+        a->run.opts.n_C = (size_t)v;
+        return 0;
+    case 'i':
+    case 'k':
+        if (!cli_long(optarg, 2, NTKB_PROTOCOL_MAX_FOLDS, &v))
+            return cli_bad("ntkb_eval", o == 'i' ? "--inner" : "--n-folds", "2..64");
+        *(o == 'i' ? &a->run.opts.inner_folds : &a->run.n_folds) = (size_t)v;
+        return 0;
+    case 's':
+        if (!cli_long(optarg, 0, 2147483647L, &v))
+            return cli_bad("ntkb_eval", "--seed", "0..2147483647");
+        a->run.opts.seed = (uint64_t)v;
+        return 0;
+    case 'v':
+        return parse_variants(optarg, &a->run.opts.variants)
+                   ? cli_bad("ntkb_eval", "--variants", "scaled, cosine, raw (comma-separated)")
+                   : 0;
+    case 'P': a->run.opts.progress = 1; return 0;
+    case 'S':
+        if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
+            return cli_bad("ntkb_eval", "--solver", "smo or libsvm");
+        a->run.opts.solver = strcmp(optarg, "libsvm") ? NTKB_SOLVER_SMO : NTKB_SOLVER_LIBSVM;
+        return 0;
+    case 'm':
+        if (!cli_long(optarg, -1, 2000000000L, &v))
+            return cli_bad("ntkb_eval", "--max-iter", "-1..2000000000");
+        a->run.opts.svm.max_iter = v;
+        return 0;
+    }
+    return 1;
+}
+
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, cli_args *a)
 {
@@ -78,79 +143,14 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"progress", no_argument, 0, 'P'},       {"help", no_argument, 0, 'h'},
         {"solver", required_argument, 0, 'S'},   {"max-iter", required_argument, 0, 'm'},
         {"version", no_argument, 0, 'V'},        {0, 0, 0, 0}};
-    static double grid[100000];
     int o;
     while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-        char *end = NULL;
-        long v = 0;
-        if (optarg && strchr("tciskv", o) && o != 'v')
-            v = strtol(optarg, &end, 10);
-        if (end && (*end || v < 0 || v > INT_MAX)) {
-            fprintf(stderr, "ntkb_eval: bad number '%s'\n", optarg);
-            return 1;
-        }
-        switch (o) {
-        case 'g':
-            if (a->run.n_grams == MAX_GRAMS) {
-                fprintf(stderr, "ntkb_eval: at most %d --gram\n", MAX_GRAMS);
-                return 1;
-            }
-            a->grams[a->run.n_grams++] = optarg;
-            break;
-        case 'l': a->run.labels = optarg; break;
-        case 'f': a->run.folds = optarg; break;
-        case 'p':
-            if (!strcmp(optarg, "paper"))
-                a->run.opts.protocols = NTKB_PROTOCOL_PAPER;
-            else if (!strcmp(optarg, "nested"))
-                a->run.opts.protocols = NTKB_PROTOCOL_NESTED;
-            else if (!strcmp(optarg, "both"))
-                a->run.opts.protocols = NTKB_PROTOCOL_PAPER | NTKB_PROTOCOL_NESTED;
-            else {
-                fprintf(stderr, "ntkb_eval: --protocol must be paper, nested or both\n");
-                return 1;
-            }
-            break;
-        case 't': a->run.opts.threads = (int)v; break;
-        case 'c':
-            if (v < 1 || v > 100000) {
-                fprintf(stderr, "ntkb_eval: --n-C must be in 1..100000\n");
-                return 1;
-            }
-            for (long k = 0; k < v; k++)
-                grid[k] = ntkb_protocol_default_C((size_t)k, (size_t)v);
-            a->run.opts.C = grid;
-            a->run.opts.n_C = (size_t)v;
-            break;
-        case 'i': a->run.opts.inner_folds = (size_t)v; break;
-        case 's': a->run.opts.seed = (uint64_t)v; break;
-        case 'k': a->run.n_folds = (size_t)v; break;
-        case 'v':
-            if (parse_variants(optarg, &a->run.opts.variants)) {
-                fprintf(stderr, "ntkb_eval: --variants takes scaled, cosine, raw\n");
-                return 1;
-            }
-            break;
-        case 'P': a->run.opts.progress = 1; break;
-        case 'S':
-            if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm")) {
-                fprintf(stderr, "ntkb_eval: --solver must be smo or libsvm\n");
-                return 1;
-            }
-            a->run.opts.solver = strcmp(optarg, "libsvm") ? NTKB_SOLVER_SMO : NTKB_SOLVER_LIBSVM;
-            break;
-        case 'm':
-            v = strtol(optarg, &end, 10);
-            if (*end || v < -1) {
-                fprintf(stderr, "ntkb_eval: --max-iter must be -1 or a non-negative integer\n");
-                return 1;
-            }
-            a->run.opts.svm.max_iter = v;
-            break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("ntkb_eval %s\n", NTKB_VERSION); return 0;
-        default: usage(stderr); return 1;
-        }
+        if (o == 'h')
+            return usage(stdout), 0;
+        if (o == 'V')
+            return printf("ntkb_eval (ntkbench) %s\n", NTKB_VERSION), 0;
+        if (parse_option(o, a) != 0)
+            return usage(stderr), 1;
     }
     if (optind != argc || !a->run.n_grams || !a->run.labels || !a->run.folds) {
         usage(stderr);

@@ -158,3 +158,21 @@ ntkb_status ntkb_fibers_augment(ntkb_fibers_aug aug, const ntkb_fibers_shape *sh
     }
     return ntkb_error(NTKB_EINVAL, "augment: unknown augmentation %d", (int)aug);
 }
+
+/* The AAAI poster's table (DeOliveira et al., AAAI 2026): alignment mean, std, deviation mean, std, in
+ * ntkb_fibers_aug order. */
+static const double poster[NTKB_FIBERS_AUG_COUNT][4] = {
+    {-0.062644, 0.023, 0.092406, 0.085}, /* Rotation */
+    {-0.080352, 0.020, 0.023625, 0.021}, /* Hflip */
+    {-0.092738, 0.021, 0.042702, 0.034}, /* Vflip */
+    {-0.008870, 0.016, 1.708538, 1.121}, /* Cutout */
+    {-0.104793, 0.031, 0.227315, 0.239}, /* Mixup */
+    {-0.003340, 0.006, 0.211346, 0.086}, /* Uniform Gaussian */
+    {-0.001090, 0.003, 0.022298, 0.010}, /* T_x F_{z|x} */
+    {0.994879, 0.015, 0.189625, 0.149},  /* ∇ₓΘ (ground truth) */
+};
+
+const double *ntkb_fibers_poster_row(ntkb_fibers_aug aug)
+{
+    return (unsigned)aug < NTKB_FIBERS_AUG_COUNT ? poster[aug] : NULL;
+}

@@ -53,6 +53,10 @@ typedef struct {
     size_t channels, height, width;
 } ntkb_fibers_shape;
 
+/* The poster's row for `aug` (DeOliveira et al., AAAI 2026): {alignment mean, std, deviation
+ * mean, std}; NULL for an unknown value.  Static storage.  Time complexity: O(1). */
+const double *ntkb_fibers_poster_row(ntkb_fibers_aug aug);
+
 /* Short stable names ("rotation", "hflip", ..., "gradient") and the poster's row labels. */
 const char *ntkb_fibers_aug_name(ntkb_fibers_aug aug);
 const char *ntkb_fibers_aug_label(ntkb_fibers_aug aug);

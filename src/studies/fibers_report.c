@@ -13,19 +13,6 @@
 #include "core/atomic.h"
 #include "ntkb_config.h"
 
-/* The AAAI poster's table (DeOliveira et al., AAAI 2026): alignment mean, std, deviation mean, std, in
- * ntkb_fibers_aug order. */
-static const double poster[NTKB_FIBERS_AUG_COUNT][4] = {
-    {-0.062644, 0.023, 0.092406, 0.085}, /* Rotation */
-    {-0.080352, 0.020, 0.023625, 0.021}, /* Hflip */
-    {-0.092738, 0.021, 0.042702, 0.034}, /* Vflip */
-    {-0.008870, 0.016, 1.708538, 1.121}, /* Cutout */
-    {-0.104793, 0.031, 0.227315, 0.239}, /* Mixup */
-    {-0.003340, 0.006, 0.211346, 0.086}, /* Uniform Gaussian */
-    {-0.001090, 0.003, 0.022298, 0.010}, /* T_x F_{z|x} */
-    {0.994879, 0.015, 0.189625, 0.149},  /* ∇ₓΘ (ground truth) */
-};
-
 ntkb_status ntkb_fibers_sweep_dimension(const ntkb_fibers_run *run, const ntkb_images *set,
                                         ntkb_fibers_result *r)
 {
@@ -117,8 +104,8 @@ void ntkb_fibers_print_table(FILE *out, const ntkb_fibers_result *r)
         fprintf(out,
                 "%-30s %+10.6f ± %-9.6f %10.6f ± %-9.6f %10.6f   %+10.6f ± %-7.3f %10.6f ± %-7.3f\n",
                 ntkb_fibers_aug_label((ntkb_fibers_aug)a), s->align_mean, s->align_std,
-                s->dev_mean, s->dev_std, s->disp_rms, poster[a][0], poster[a][1], poster[a][2],
-                poster[a][3]);
+                s->dev_mean, s->dev_std, s->disp_rms, ntkb_fibers_poster_row((ntkb_fibers_aug)a)[0], ntkb_fibers_poster_row((ntkb_fibers_aug)a)[1], ntkb_fibers_poster_row((ntkb_fibers_aug)a)[2],
+                ntkb_fibers_poster_row((ntkb_fibers_aug)a)[3]);
     }
     if (r->emp_pairs) {
         fprintf(out, "empirical NTK, 2-layer GeLU net (finite width) vs its infinite-width limit, "
@@ -185,9 +172,9 @@ static ntkb_status write_csv(const ntkb_fibers_run *run, const ntkb_fibers_resul
             settings_csv(f.fp, run, &res[i]);
             fprintf(f.fp, ",%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%g,%g,%g,%g\n",
                     ntkb_fibers_aug_name((ntkb_fibers_aug)a), s->align_mean, s->align_std,
-                    s->dev_mean, s->dev_std, s->dev_median, s->disp_rms, poster[a][0], poster[a][1],
-                    poster[a][2],
-                    poster[a][3]);
+                    s->dev_mean, s->dev_std, s->dev_median, s->disp_rms, ntkb_fibers_poster_row((ntkb_fibers_aug)a)[0], ntkb_fibers_poster_row((ntkb_fibers_aug)a)[1],
+                    ntkb_fibers_poster_row((ntkb_fibers_aug)a)[2],
+                    ntkb_fibers_poster_row((ntkb_fibers_aug)a)[3]);
         }
     }
     return finish(&f);
@@ -249,11 +236,6 @@ static ntkb_status write_dat(const char *dir, const char *kind, const ntkb_fiber
         }
     }
     return finish(&f);
-}
-
-const double *ntkb_fibers_poster_row(ntkb_fibers_aug aug)
-{
-    return (unsigned)aug < NTKB_FIBERS_AUG_COUNT ? poster[aug] : NULL;
 }
 
 ntkb_status ntkb_fibers_write_reports(const ntkb_fibers_run *run, const ntkb_fibers_result *res,

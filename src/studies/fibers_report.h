@@ -83,10 +83,6 @@ ntkb_status ntkb_fibers_compare_empirical(const ntkb_fibers_run *run,
 /* Prints one dataset's table (ours beside the poster's) as plain text.  Time complexity: O(1). */
 void ntkb_fibers_print_table(FILE *out, const ntkb_fibers_result *r);
 
-/* The poster's row for `aug` (DeOliveira et al., AAAI 2026): {alignment mean, std, deviation mean, std};
- * NULL for an unknown value.  Static storage.  Time complexity: O(1). */
-const double *ntkb_fibers_poster_row(ntkb_fibers_aug aug);
-
 /* Writes augmentation.md (report_md.c) to `path` atomically.  Returns NTKB_OK or NTKB_EIO.
  * Time complexity: O(n · sweep sizes). */
 ntkb_status ntkb_fibers_write_md(const ntkb_fibers_run *run, const ntkb_fibers_result *res,
