@@ -1,4 +1,4 @@
-/* Tests of src/fibers: the complex-step NTK gradient against central finite differences and against an
+/* Tests of the fiber study (src/studies/fibers_*): the complex-step NTK gradient against central finite differences and against an
  * independent real-valued recursion (Gauss–Hermite duals for erf/GeLU, closed-form arc-cosine for
  * ReLU), the augmentations, and the study's by-construction properties. */
 #include <stdlib.h>

@@ -24,7 +24,7 @@ static void md_settings(FILE *fp, const ntkb_fibers_run *run)
             "activation **%s**, depth **L = %d** weight layers (%d nonlinearities), bias "
             "**β = %g**, weight variance σ_w² = %g. ∇ₓΘ(z, x) = (∂Θ/∂zᵀx)·z + 2(∂Θ/∂xᵀx)·x with "
             "both partials by a complex-step derivative of the scalar recursion "
-            "(src/fibers/ntkgrad.c). The tables use this infinite-width kernel, not a finite "
+            "(src/lantk/fcntk.c). The tables use this infinite-width kernel, not a finite "
             "network.\n",
             ntkb_fibers_activation_name(net->activation), net->depth, net->depth - 1, net->bias,
             net->weight_var);
@@ -134,14 +134,14 @@ static void md_checks(FILE *fp, const ntkb_fibers_result *r)
             noise_slope(r, NTKB_FIBERS_GRADIENT));
 }
 
-/* The finite-width comparison table (src/fibers/empirical.h). */
+/* The finite-width comparison table (fibers_empirical.h). */
 static void md_empirical(FILE *fp, const ntkb_fibers_run *run, const ntkb_fibers_result *r)
 {
     if (!r->emp_pairs)
         return;
     fprintf(fp, "Finite width: the empirical NTK of one randomly initialised two-layer GeLU "
                 "network of width %zu (NTK parameterisation, β = %g; ∇ₓΘ̂ from explicit parameter "
-                "gradients, src/fibers/empirical.c) beside its infinite-width limit (Jacot, GeLU, "
+                "gradients, src/studies/fibers_empirical.c) beside its infinite-width limit (Jacot, GeLU, "
                 "L = 2), on the first %zu of the pairs above, same augmentations:\n\n",
             run->width, run->net.bias, r->emp_pairs);
     fprintf(fp, "| augmentation | alignment (width %zu) | deviation (width %zu) | median "
