@@ -13,13 +13,7 @@
 #include <time.h>
 
 #include "lantk/cntk.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "core/clock.h"
 
 static int run(const char *name, const ntkb_cntk_arch *a, size_t n, int threads, double unit,
                const char *unit_name)
@@ -42,10 +36,10 @@ static int run(const char *name, const ntkb_cntk_arch *a, size_t n, int threads,
         free(g);
         return 1;
     }
-    double t0 = now_s();
+    double t0 = ntkb_clock_now();
     clock_t c0 = clock();
     ntkb_status st = ntkb_cntk_gram(k, n, x, 0, NULL, threads, 0, g);
-    double el = now_s() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    double el = ntkb_clock_now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     double pairs = 0.5 * (double)n * (double)(n + 1);
     if (st == NTKB_OK)
         printf("%s,%d,%.0f,%.4f,%.3f,%.3f,%s\n", name, threads, pairs, el, el / pairs * unit,

@@ -8,17 +8,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/gram.h"
 #include "core/status.h"
 #include "gntk/graphset.h"
 #include "gntk/wl.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -27,13 +21,13 @@ int main(int argc, char **argv)
     int threads = argc > 3 ? atoi(argv[3]) : 2;
     const char *out_path = argc > 4 ? argv[4] : NULL;
     ntkb_graphset *gs = NULL;
-    double t0 = now();
+    double t0 = ntkb_clock_now();
     ntkb_status st = ntkb_graphset_load(dataset, NULL, NTKB_TAGS_AUTO, &gs);
     if (st) {
         fprintf(stderr, "perf_wl: %s\n", ntkb_last_error());
         return ntkb_status_exit_code(st);
     }
-    double t1 = now();
+    double t1 = ntkb_clock_now();
     ntkb_gram **out = calloc(H + 1, sizeof *out);
     uint8_t *want = calloc(H + 1, 1);
     size_t *labels = calloc(H + 1, sizeof *labels);
@@ -41,7 +35,7 @@ int main(int argc, char **argv)
         return 3;
     want[H] = 1;
     st = ntkb_wl_grams(gs, H, NTKB_WL_INIT_TAGS, want, threads, out, labels);
-    double t2 = now();
+    double t2 = ntkb_clock_now();
     if (st) {
         fprintf(stderr, "perf_wl: %s\n", ntkb_last_error());
         return ntkb_status_exit_code(st);
