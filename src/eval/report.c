@@ -232,12 +232,12 @@ void ntkb_report_details(FILE *out, const ntkb_report_row *rows, size_t n,
         }
 }
 
-void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
-                           const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
-                           size_t n_keys)
+void ntkb_report_plot_data_labelled(FILE *out, const ntkb_report_row *rows, size_t n,
+                                    const char *const *groups, const char *const *labels,
+                                    size_t n_groups, const ntkb_report_key *keys, size_t n_keys)
 {
     for (size_t g = 0; g < n_groups; g++) {
-        fprintf(out, "\"%s\"", groups[g]);
+        fprintf(out, "\"%s\"", labels ? labels[g] : groups[g]);
         for (size_t k = 0; k < n_keys; k++) {
             const ntkb_report_row *r = ntkb_report_find(rows, n, groups[g], &keys[k]);
             if (r)
@@ -247,6 +247,13 @@ void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
         }
         fputc('\n', out);
     }
+}
+
+void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
+                           const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
+                           size_t n_keys)
+{
+    ntkb_report_plot_data_labelled(out, rows, n, groups, NULL, n_groups, keys, n_keys);
 }
 
 ntkb_status ntkb_report_read_pair(const char *published_csv, const char *ours_csv,

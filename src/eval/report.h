@@ -76,6 +76,12 @@ void ntkb_report_plot_data(FILE *out, const ntkb_report_row *rows, size_t n,
                            const char *const *groups, size_t n_groups, const ntkb_report_key *keys,
                            size_t n_keys);
 
+/* The same with the first column's text from labels[g] instead of the group name (labels NULL:
+ * the group names).  Time complexity: O(n_keys · n_groups · n). */
+void ntkb_report_plot_data_labelled(FILE *out, const ntkb_report_row *rows, size_t n,
+                                    const char *const *groups, const char *const *labels,
+                                    size_t n_groups, const ntkb_report_key *keys, size_t n_keys);
+
 #ifdef __cplusplus
 }
 #endif
