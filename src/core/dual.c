@@ -231,16 +231,16 @@ ntkb_status ntkb_dual_gh_eval(const ntkb_dual_gh *rule, ntkb_activation_fn f,
 void ntkb_dual_relu_layer(size_t n, double *sig, double *theta, const double *sa,
                           const double *sb, double c_sigma)
 {
-    NTKB_MV_DISPATCH_VOID(ntkb_dual_relu_layer, (n, sig, theta, sa, sb, c_sigma))
+    NTKB_MV_PICK(ntkb_dual_relu_layer)(n, sig, theta, sa, sb, c_sigma);
 }
 
 void ntkb_dual_relu_layer_ref(size_t n, double *sig, double *theta, const double *sa,
                               const double *sb, double c_sigma)
 {
-    NTKB_MV_DISPATCH_VOID(ntkb_dual_relu_layer_ref, (n, sig, theta, sa, sb, c_sigma))
+    NTKB_MV_PICK(ntkb_dual_relu_layer_ref)(n, sig, theta, sa, sb, c_sigma);
 }
 
 const char *ntkb_dual_relu_impl(void)
 {
-    NTKB_MV_DISPATCH(ntkb_dual_relu_impl, ())
+    return NTKB_MV_PICK(ntkb_dual_relu_impl)();
 }

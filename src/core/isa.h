@@ -26,33 +26,16 @@ const char *ntkb_isa_name(ntkb_isa level);
 #define NTKB_MV_CAT(f, s) NTKB_MV_CAT2(f, s)
 #ifdef NTKB_ISA_SUFFIX
 #define NTKB_MV(f) NTKB_MV_CAT(f, NTKB_ISA_SUFFIX)
-/* The same for a function returning void. */
-#define NTKB_MV_DISPATCH_VOID(f, call_args)                                                       \
-    switch (ntkb_isa_level()) {                                                                   \
-    case NTKB_ISA_AVX512: f##_avx512 call_args; return;                                           \
-    case NTKB_ISA_AVX2: f##_avx2 call_args; return;                                               \
-    default: f##_scalar call_args; return;                                                        \
-    }
-
 #endif
 
 /* Declares the three variants of a function. */
 #define NTKB_MV_DECLARE(ret, f, args) ret f##_scalar args; ret f##_avx2 args; ret f##_avx512 args;
 
-/* The body of a dispatcher: call the variant of the current level with `call_args`. */
-#define NTKB_MV_DISPATCH(f, call_args)                                                            \
-    switch (ntkb_isa_level()) {                                                                   \
-    case NTKB_ISA_AVX512: return f##_avx512 call_args;                                            \
-    case NTKB_ISA_AVX2: return f##_avx2 call_args;                                                \
-    default: return f##_scalar call_args;                                                         \
-    }
-
-/* The same for a function returning void. */
-#define NTKB_MV_DISPATCH_VOID(f, call_args)                                                       \
-    switch (ntkb_isa_level()) {                                                                   \
-    case NTKB_ISA_AVX512: f##_avx512 call_args; return;                                           \
-    case NTKB_ISA_AVX2: f##_avx2 call_args; return;                                               \
-    default: f##_scalar call_args; return;                                                        \
-    }
+/* The variant of f for the current level, as a function designator: a dispatcher's body is
+ * `return NTKB_MV_PICK(f)(args);` (without `return` for a void f). */
+#define NTKB_MV_PICK(f)                                                                           \
+    (ntkb_isa_level() == NTKB_ISA_AVX512 ? f##_avx512                                             \
+     : ntkb_isa_level() == NTKB_ISA_AVX2 ? f##_avx2                                               \
+                                         : f##_scalar)
 
 #endif

@@ -222,13 +222,13 @@ uint64_t ntkb_gntk_checksum(const ntkb_graphset *gs)
 /* The diagonal pass and the pair kernel: the variant of this CPU (gntk_pair.c, core/isa.h). */
 ntkb_status ntkb_gntk_prep_graph(ntkb_gntk_prep *prep, size_t g, ntkb_gntk_ws *ws)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_prep_graph, (prep, g, ws))
+    return NTKB_MV_PICK(ntkb_gntk_prep_graph)(prep, g, ws);
 }
 
 ntkb_status ntkb_gntk_pair(const ntkb_gntk_prep *prep, size_t i, size_t j, ntkb_gntk_ws *ws,
                            double *out)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_pair, (prep, i, j, ws, out))
+    return NTKB_MV_PICK(ntkb_gntk_pair)(prep, i, j, ws, out);
 }
 
 /* The ReLU rows (relu.c), dispatched likewise. */
@@ -236,28 +236,28 @@ double ntkb_gntk_relu_row(size_t m, double *restrict sig, double *restrict theta
                           double du, const double *restrict inv_dv, const double *restrict dv,
                           const double *restrict wv)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_relu_row, (m, sig, theta, inv_du, du, inv_dv, dv, wv))
+    return NTKB_MV_PICK(ntkb_gntk_relu_row)(m, sig, theta, inv_du, du, inv_dv, dv, wv);
 }
 
 double ntkb_gntk_relu_block(size_t nr, size_t nc, double *restrict sig, double *restrict theta,
                             const double *inv_dr, const double *dr, const double *inv_dc,
                             const double *dc, const double *wr, const double *wc, int exact)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_relu_block, (nr, nc, sig, theta, inv_dr, dr, inv_dc, dc, wr, wc,
-                                            exact))
+    return NTKB_MV_PICK(ntkb_gntk_relu_block)(nr, nc, sig, theta, inv_dr, dr, inv_dc, dc, wr, wc,
+                                            exact);
 }
 
 double ntkb_gntk_relu_row_ref(size_t m, double *sig, double *theta, double du, const double *dv)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_relu_row_ref, (m, sig, theta, du, dv))
+    return NTKB_MV_PICK(ntkb_gntk_relu_row_ref)(m, sig, theta, du, dv);
 }
 
 void ntkb_gntk_kappa(double rho, double *k0, double *k1)
 {
-    NTKB_MV_DISPATCH_VOID(ntkb_gntk_kappa, (rho, k0, k1))
+    NTKB_MV_PICK(ntkb_gntk_kappa)(rho, k0, k1);
 }
 
 const char *ntkb_gntk_relu_impl(void)
 {
-    NTKB_MV_DISPATCH(ntkb_gntk_relu_impl, ())
+    return NTKB_MV_PICK(ntkb_gntk_relu_impl)();
 }

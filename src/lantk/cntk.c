@@ -159,11 +159,11 @@ void ntkb_cntk_work_free(ntkb_cntk_work *w)
 /* The recursions: the variant of this CPU (cntk_pair.c, core/isa.h). */
 void ntkb_cntk_precompute(const ntkb_cntk *k, const double *x, double *cache, ntkb_cntk_work *w)
 {
-    NTKB_MV_DISPATCH_VOID(ntkb_cntk_precompute, (k, x, cache, w))
+    NTKB_MV_PICK(ntkb_cntk_precompute)(k, x, cache, w);
 }
 
 double ntkb_cntk_pair(const ntkb_cntk *k, const double *x, const double *cx, const double *z,
                       const double *cz, ntkb_cntk_work *w)
 {
-    NTKB_MV_DISPATCH(ntkb_cntk_pair, (k, x, cx, z, cz, w))
+    return NTKB_MV_PICK(ntkb_cntk_pair)(k, x, cx, z, cz, w);
 }
