@@ -30,6 +30,18 @@ ntkb_status ntkb_fs_mkdir(const char *path)
     return ntkb_error(NTKB_EIO, "%s: cannot create directory: %s", path, strerror(errno));
 }
 
+ntkb_status ntkb_fs_check_writable(const char *path, const char *what)
+{
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.write-check.XXXXXX", path);
+    int fd = mkstemp(probe);
+    if (fd < 0)
+        return ntkb_error(NTKB_EIO, "%s: %s is not writable: %s", path, what, strerror(errno));
+    close(fd);
+    unlink(probe);
+    return NTKB_OK;
+}
+
 char *ntkb_fs_slurp(const char *path, size_t max_bytes)
 {
     FILE *fp = fopen(path, "rb");

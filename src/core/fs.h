@@ -18,6 +18,12 @@ int ntkb_fs_is_file(const char *path);
  * message names the path and the system's reason).  Time complexity: O(1). */
 ntkb_status ntkb_fs_mkdir(const char *path);
 
+/* Checks that a file can be created in directory `path` (by creating and removing one), so that
+ * a long run learns before computing, not after, that its output cannot be written.  Returns
+ * NTKB_OK or NTKB_EIO naming the directory, `what` it is and the system's reason.
+ * Time complexity: O(1). */
+ntkb_status ntkb_fs_check_writable(const char *path, const char *what);
+
 /* Reads a whole (small) file into a malloc'ed NUL-terminated string owned by the caller; NULL
  * when it is absent, unreadable or larger than max_bytes.  Time complexity: O(size). */
 char *ntkb_fs_slurp(const char *path, size_t max_bytes);

@@ -1,5 +1,6 @@
 #include "gram.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "npy.h"
@@ -39,6 +40,27 @@ ntkb_status ntkb_gram_save_npy(const ntkb_gram *g, const char *path)
     return ntkb_npy_write(path, NTKB_NPY_F64, 2, shape, g->data);
 }
 
+/* A Gram from disk must be a kernel matrix: finite everywhere and symmetric up to rounding
+ * (NTKB_GRAM_SYM_TOL of its largest entry), or the SVM would fail late, or silently use one
+ * triangle. */
+static ntkb_status check_gram(const char *path, const double *a, size_t n)
+{
+    double scale = 0;
+    for (size_t e = 0; e < n * n; e++) {
+        if (!isfinite(a[e]))
+            return ntkb_error(NTKB_EFORMAT, "%s: entry (%zu, %zu) is %g, expected a finite Gram",
+                              path, e / n, e % n, a[e]);
+        scale = fabs(a[e]) > scale ? fabs(a[e]) : scale;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (fabs(a[i * n + j] - a[j * n + i]) > NTKB_GRAM_SYM_TOL * scale)
+                return ntkb_error(NTKB_EFORMAT, "%s: not symmetric: entry (%zu, %zu) = %.17g but "
+                                  "(%zu, %zu) = %.17g (tolerance %g of the largest entry)", path,
+                                  i, j, a[i * n + j], j, i, a[j * n + i], NTKB_GRAM_SYM_TOL);
+    return NTKB_OK;
+}
+
 ntkb_status ntkb_gram_load_npy(const char *path, ntkb_gram **out)
 {
     *out = NULL;
@@ -49,7 +71,15 @@ ntkb_status ntkb_gram_load_npy(const char *path, ntkb_gram **out)
         return st;
     if (ndim != 2 || shape[0] != shape[1]) {
         free(data);
-        return ntkb_error(NTKB_EFORMAT, "%s: expected a square 2-D Gram matrix", path);
+        if (ndim == 2)
+            return ntkb_error(NTKB_EFORMAT, "%s: a %zu×%zu array, expected a square Gram matrix",
+                              path, shape[0], shape[1]);
+        return ntkb_error(NTKB_EFORMAT, "%s: a %zu-D array, expected a square 2-D Gram matrix",
+                          path, ndim);
+    }
+    if ((st = check_gram(path, data, shape[0])) != NTKB_OK) {
+        free(data);
+        return st;
     }
     ntkb_gram *g = malloc(sizeof *g);
     if (!g) {

@@ -38,8 +38,12 @@ void ntkb_gram_symmetrize_upper(ntkb_gram *g);
 /* Saves as an n×n '<f8' .npy, atomically.  Returns NTKB_OK or NTKB_EIO.  Time: O(n²). */
 ntkb_status ntkb_gram_save_npy(const ntkb_gram *g, const char *path);
 
+/* Relative tolerance of the symmetry check on loading: |K_ij − K_ji| ≤ tol · max |K|. */
+#define NTKB_GRAM_SYM_TOL 1e-9
+
 /* Loads a square '<f8' .npy; *out is owned by the caller.  Returns NTKB_OK, NTKB_EIO,
- * NTKB_EFORMAT (not square, wrong dtype, truncated) or NTKB_ENOMEM.  Time: O(n²). */
+ * NTKB_EFORMAT (not square, wrong dtype, truncated, an entry not finite, not symmetric within
+ * NTKB_GRAM_SYM_TOL; the message names the file) or NTKB_ENOMEM.  Time: O(n²). */
 ntkb_status ntkb_gram_load_npy(const char *path, ntkb_gram **out);
 
 /* Saves labels as a 1-D '<i8' .npy, atomically.  Time complexity: O(n). */

@@ -95,8 +95,13 @@ ntkb_status ntkb_lines_next(ntkb_lines *lr, char **line_out)
         size_t avail = lr->chunk_len - lr->chunk_pos;
         char *nl = memchr(start, '\n', avail);
         size_t take = nl ? (size_t)(nl - start) : avail;
+        if (len + take + 1 > NTKB_LINES_MAX)
+            return ntkb_error(NTKB_EFORMAT, "%s:%zu: line longer than %u MiB (not a text file "
+                              "of the expected format?)", lr->name, lr->lineno + 1,
+                              NTKB_LINES_MAX >> 20);
         if (len + take + 1 > lr->line_cap) {
             size_t cap = 2 * (len + take + 1);
+            cap = cap < NTKB_LINES_MAX ? cap : NTKB_LINES_MAX;
             char *nb = realloc(lr->line, cap);
             if (!nb)
                 return ntkb_error(NTKB_ENOMEM, "%s:%zu: out of memory", lr->name, lr->lineno + 1);

@@ -15,6 +15,10 @@ extern "C" {
 
 typedef struct ntkb_lines ntkb_lines;
 
+/* The longest line accepted, newline included: a longer one is an error, so a small gzip that
+ * inflates to one huge line cannot take its size in memory (COLLAB's longest is 1859 bytes). */
+#define NTKB_LINES_MAX (16u << 20)
+
 /* Opens `path` (plain text or gzip).  Returns NTKB_OK, NTKB_EIO (missing or unreadable) or
  * NTKB_ENOMEM.  *out is owned by the caller: ntkb_lines_close.  Time complexity: O(1). */
 ntkb_status ntkb_lines_open(const char *path, ntkb_lines **out);
@@ -24,8 +28,8 @@ void ntkb_lines_close(ntkb_lines *lr);
 
 /* Reads the next line into an internal buffer (without the newline; a trailing '\r' is dropped).
  * *line_out points into `lr` and is valid until the next call.  Returns NTKB_OK with *line_out
- * NULL at a clean end of file, NTKB_EFORMAT on a gzip stream cut short or corrupt, NTKB_EIO on a
- * read error.  Time complexity: O(line length). */
+ * NULL at a clean end of file, NTKB_EFORMAT on a gzip stream cut short or corrupt or a line
+ * longer than NTKB_LINES_MAX, NTKB_EIO on a read error.  Time complexity: O(line length). */
 ntkb_status ntkb_lines_next(ntkb_lines *lr, char **line_out);
 
 /* Like ntkb_lines_next, but end of file is an error "expected <what>" (a truncated file). */

@@ -1,8 +1,10 @@
 #include "npy.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "atomic.h"
 
@@ -94,10 +96,11 @@ static ntkb_status parse_shape(const char *p, const char *name, size_t *ndim,
             p++;
         if (*p == ')')
             break;
-        char *end;
+        char *end = (char *)p;
         errno = 0;
-        unsigned long long v = strtoull(p, &end, 10);
-        if (end == p || errno != 0 || *ndim == NTKB_NPY_MAX_DIM)
+        /* strtoull would take "-1" as 2^64 - 1: a dimension starts with a digit. */
+        unsigned long long v = *p >= '0' && *p <= '9' ? strtoull(p, &end, 10) : 0;
+        if (end == p || errno != 0 || v > SIZE_MAX || *ndim == NTKB_NPY_MAX_DIM)
             return ntkb_error(NTKB_EFORMAT, "%s: npy header shape is not a tuple of at most %d integers",
                               name, NTKB_NPY_MAX_DIM);
         shape[(*ndim)++] = (size_t)v;
@@ -137,6 +140,37 @@ ntkb_status ntkb_npy_read_header(FILE *fp, const char *name, ntkb_npy_dtype *dty
     return parse_shape(dict_value(dict, "shape"), name, ndim_out, shape_out);
 }
 
+/* The element count of the shape, checked against overflow and against the bytes the file
+ * really holds after its header, before anything is allocated. */
+static ntkb_status check_size(FILE *fp, const char *path, size_t ndim, const size_t *shape,
+                              size_t offset, size_t *count_out)
+{
+    size_t count = 1;
+    int overflow = 0;
+    for (size_t d = 0; d < ndim; d++) {
+        if (shape[d] && count > SIZE_MAX / 8 / shape[d])
+            overflow = 1;
+        else
+            count *= shape[d];
+    }
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0)
+        return ntkb_error(NTKB_EIO, "%s: cannot stat: %s", path, strerror(errno));
+    size_t have = (size_t)sb.st_size > offset ? ((size_t)sb.st_size - offset) / 8 : 0;
+    if (overflow || count > have) {
+        char dims[128] = "";
+        for (size_t d = 0, len = 0; d < ndim && len < sizeof dims; d++)
+            len += (size_t)snprintf(dims + len, sizeof dims - len, "%s%zu", d ? ", " : "", shape[d]);
+        if (overflow)
+            return ntkb_error(NTKB_EFORMAT, "%s: npy shape (%s) is too large (over 2^61 elements)",
+                              path, dims);
+        return ntkb_error(NTKB_EFORMAT, "%s: npy data truncated: shape (%s) needs %zu elements, "
+                          "the file holds %zu after its header", path, dims, count, have);
+    }
+    *count_out = count;
+    return NTKB_OK;
+}
+
 ntkb_status ntkb_npy_read(const char *path, ntkb_npy_dtype want, size_t *ndim_out,
                           size_t shape_out[NTKB_NPY_MAX_DIM], void **data_out)
 {
@@ -156,8 +190,8 @@ ntkb_status ntkb_npy_read(const char *path, ntkb_npy_dtype want, size_t *ndim_ou
                         descr_of(dtype), descr_of(want));
         goto done;
     }
-    for (size_t d = 0; d < *ndim_out; d++)
-        count *= shape_out[d];
+    if ((st = check_size(fp, path, *ndim_out, shape_out, offset, &count)) != NTKB_OK)
+        goto done;
     data = malloc(count ? count * 8 : 1);
     if (!data) {
         st = ntkb_error(NTKB_ENOMEM, "%s: cannot allocate %zu elements", path, count);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "core/atomic.h"
+#include "core/fs.h"
 #include "core/lines.h"
 
 static const char HEADER[] =
@@ -160,6 +161,22 @@ ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row)
         st = ntkb_atomic_commit(&f);
     }
     free(rows);
+    return st;
+}
+
+ntkb_status ntkb_report_ready(const char *dir, const char *const *names, size_t n_names)
+{
+    char path[4200];
+    ntkb_status st = ntkb_fs_mkdir(dir);
+    if (st == NTKB_OK)
+        st = ntkb_fs_check_writable(dir, "the results directory");
+    for (size_t k = 0; st == NTKB_OK && k < n_names; k++) {
+        ntkb_report_row *rows;
+        size_t n;
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        if ((st = ntkb_report_read(path, &rows, &n)) == NTKB_OK)
+            free(rows);
+    }
     return st;
 }
 

@@ -40,6 +40,11 @@ ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row);
  * Time complexity: O(size of the file). */
 ntkb_status ntkb_report_read(const char *csv, ntkb_report_row **rows, size_t *n_rows);
 
+/* Before a long run: `dir` exists (created if missing) and is writable, and each results CSV
+ * dir/names[k] that exists parses, so a bad --results is reported before the computing.
+ * Returns NTKB_OK, NTKB_EIO or the codes of ntkb_report_read.  Time: O(size of the files). */
+ntkb_status ntkb_report_ready(const char *dir, const char *const *names, size_t n_names);
+
 /* Reads the published rows, then ours after them (ntkb_report_find takes the latest row, so ours
  * are never shadowed by a published row with the same key).  Either file may be absent.
  * *rows is malloc'ed, owned by the caller.  Returns as ntkb_report_read.

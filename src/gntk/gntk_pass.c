@@ -3,10 +3,13 @@
  * later run can reuse the pass (same fingerprint) or continue it (the tiled driver's journal). */
 #include "gntk.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/fs.h"
@@ -34,6 +37,35 @@ static int pass_is_cached(const char *dir, const char *fingerprint, int blocks, 
             ok = stat(path, &sb) == 0;
         }
     return ok;
+}
+
+/* Before a pass is computed into dir: its old meta.json goes (it would vouch for Grams being
+ * replaced), and so do the Grams of an earlier, deeper run (gram-L{l}-jk{0,1}.npy with l beyond
+ * this pass), which would otherwise stay beside the new ones as if they belonged to them. */
+static ntkb_status remove_stale(const char *dir, int blocks)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    if (unlink(path) != 0 && errno != ENOENT)
+        return ntkb_error(NTKB_EIO, "%s: cannot remove the previous run's file: %s", path,
+                          strerror(errno));
+    DIR *d = opendir(dir);
+    if (!d)
+        return ntkb_error(NTKB_EIO, "%s: cannot list: %s", dir, strerror(errno));
+    ntkb_status st = NTKB_OK;
+    struct dirent *e;
+    while (st == NTKB_OK && (e = readdir(d))) {
+        int l, jk, end = 0;
+        if (sscanf(e->d_name, "gram-L%d-jk%d.npy%n", &l, &jk, &end) != 2 || e->d_name[end] ||
+            end == 0 || (l >= 1 && l <= blocks && (jk == 0 || jk == 1)))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0)
+            st = ntkb_error(NTKB_EIO, "%s: cannot remove the previous run's file: %s", path,
+                            strerror(errno));
+    }
+    closedir(d);
+    return st;
 }
 
 static ntkb_status write_pass_meta(const ntkb_graphset *gs, const ntkb_gntk_params *p,
@@ -82,6 +114,8 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     if (*reused)
         return NTKB_OK;
     ntkb_status st = ntkb_fs_mkdir(dir);
+    if (st == NTKB_OK)
+        st = remove_stale(dir, p->blocks);
     if (st != NTKB_OK)
         return st;
     size_t K = ntkb_gntk_n_out(p);

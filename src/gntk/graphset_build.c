@@ -88,6 +88,7 @@ void ntkb_gsbuild_abort(ntkb_gsbuild *b)
     ntkb_graphset_free(b->gs);
     free(b->raw_tag);
     free(b->tag_keys);
+    free(b->tag_slots);
     memset(b, 0, sizeof *b);
 }
 
@@ -179,17 +180,50 @@ ntkb_status ntkb_gsbuild_graph(ntkb_gsbuild *b, size_t n, const int64_t *raw_tag
     return NTKB_OK;
 }
 
-/* Dense id of a raw tag in order of first appearance (tag vocabularies are small). */
+static size_t tag_hash(int64_t raw, size_t mask)
+{
+    uint64_t x = (uint64_t)raw + 0x9e3779b97f4a7c15u; /* splitmix64's finaliser */
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return (size_t)(x ^ (x >> 31)) & mask;
+}
+
+/* Doubles the open-addressing table (slots hold id + 1, 0 = empty) and reinserts every key. */
+static int tag_table_grow(ntkb_gsbuild *b)
+{
+    size_t cap = b->tag_slots_cap ? 2 * b->tag_slots_cap : 1024;
+    int32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return 0;
+    for (size_t k = 0; k < b->n_tag_keys; k++) {
+        size_t h = tag_hash(b->tag_keys[k], cap - 1);
+        while (slots[h])
+            h = (h + 1) & (cap - 1);
+        slots[h] = (int32_t)k + 1;
+    }
+    free(b->tag_slots);
+    b->tag_slots = slots;
+    b->tag_slots_cap = cap;
+    return 1;
+}
+
+/* Dense id of a raw tag in order of first appearance, through a hash table (a file may hold
+ * hundreds of thousands of distinct tags).  Time: O(1) expected. */
 static ntkb_status tag_id(ntkb_gsbuild *b, int64_t raw, int32_t *id)
 {
-    for (size_t k = 0; k < b->n_tag_keys; k++)
-        if (b->tag_keys[k] == raw) {
-            *id = (int32_t)k;
+    if (2 * (b->n_tag_keys + 1) > b->tag_slots_cap && !tag_table_grow(b))
+        return ntkb_error(NTKB_ENOMEM, "out of memory");
+    size_t mask = b->tag_slots_cap - 1, h = tag_hash(raw, mask);
+    for (; b->tag_slots[h]; h = (h + 1) & mask)
+        if (b->tag_keys[b->tag_slots[h] - 1] == raw) {
+            *id = b->tag_slots[h] - 1;
             return NTKB_OK;
         }
-    if (!grow((void **)&b->tag_keys, &b->cap_tag_keys, b->n_tag_keys + 1, sizeof(int64_t)))
+    if (b->n_tag_keys >= INT32_MAX ||
+        !grow((void **)&b->tag_keys, &b->cap_tag_keys, b->n_tag_keys + 1, sizeof(int64_t)))
         return ntkb_error(NTKB_ENOMEM, "out of memory");
     b->tag_keys[b->n_tag_keys] = raw;
+    b->tag_slots[h] = (int32_t)b->n_tag_keys + 1;
     *id = (int32_t)b->n_tag_keys++;
     return NTKB_OK;
 }
@@ -204,7 +238,7 @@ ntkb_status ntkb_gsbuild_finish(ntkb_gsbuild *b, ntkb_tag_mode tags, ntkb_graphs
         ntkb_gsbuild_abort(b);
         return ntkb_error(NTKB_ENOMEM, "out of memory");
     }
-    /* A small cache makes the first-appearance search O(1) for the common repeated tag. */
+    /* A one-entry cache skips the hash for the common run of equal tags. */
     int64_t last_raw = 0;
     int32_t last_id = -1;
     for (size_t u = 0; u < gs->n_nodes; u++) {

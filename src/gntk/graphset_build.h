@@ -14,8 +14,10 @@ typedef struct {
     int64_t *raw_tag;             /* per node, the tag from the file (before renumbering) */
     igraph_vector_int_t edges;    /* current graph's edge list, graph-local ids, pairs */
     int edges_ready;
-    int64_t *tag_keys;            /* first-appearance renumbering of tags */
+    int64_t *tag_keys;            /* first-appearance renumbering of tags: id -> raw tag */
     size_t n_tag_keys, cap_tag_keys;
+    int32_t *tag_slots;           /* hash table raw tag -> id + 1 (0: empty), a power of 2 */
+    size_t tag_slots_cap;
     size_t cap_classes;
     igraph_error_handler_t *old_error; /* the caller's igraph handlers, restored at the end */
     igraph_warning_handler_t *old_warning;

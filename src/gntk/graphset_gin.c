@@ -64,16 +64,21 @@ static ntkb_status read_graph(ntkb_lines *lr, ntkb_gsbuild *b, size_t g, size_t 
     if (n < 1 || n > INT32_MAX)
         return ntkb_error(NTKB_EFORMAT, "%s:%zu: expected a positive node count, got %lld",
                           ntkb_lines_name(lr), ntkb_lines_lineno(lr), (long long)n);
-    if ((size_t)n > *tags_cap) {
-        int64_t *nt = realloc(*tags, (size_t)n * sizeof(int64_t));
-        if (!nt)
-            return ntkb_error(NTKB_ENOMEM, "out of memory");
-        *tags = nt;
-        *tags_cap = (size_t)n;
-    }
-    for (size_t j = 0; j < (size_t)n; j++)
+    /* The tag array grows with the node lines actually read: a header's node count is not
+     * trusted with an allocation (a few bytes could claim two billion nodes). */
+    for (size_t j = 0; j < (size_t)n; j++) {
+        if (j == *tags_cap) {
+            size_t cap = *tags_cap ? 2 * *tags_cap : 1024;
+            cap = cap < (size_t)n ? cap : (size_t)n;
+            int64_t *nt = realloc(*tags, cap * sizeof(int64_t));
+            if (!nt)
+                return ntkb_error(NTKB_ENOMEM, "out of memory");
+            *tags = nt;
+            *tags_cap = cap;
+        }
         if ((st = read_node(lr, b, j, (size_t)n, &(*tags)[j])) != NTKB_OK)
             return st;
+    }
     return ntkb_gsbuild_graph(b, (size_t)n, *tags, label);
 }
 

@@ -65,21 +65,24 @@ static ntkb_status read_column(ntkb_lines *lr, size_t count, const char *what, i
     return st;
 }
 
-/* Checks the graph indicator (sorted, contiguous from 1) and returns the graph count. */
-static ntkb_status check_indicator(const i64vec *gi, const char *name, size_t *n_graphs)
+/* Checks the graph indicator (sorted, contiguous from 1) and returns the graph count.  The first
+ * node must be in graph 1: ids from 0 would otherwise pass as "graph 0, repeated". */
+static ntkb_status check_indicator(const i64vec *gi, const char *path, size_t *n_graphs)
 {
     int64_t prev = 0;
+    if (gi->n == 0)
+        return ntkb_error(NTKB_EFORMAT, "%s: empty file, expected one graph id per node", path);
+    if (gi->v[0] != 1)
+        return ntkb_error(NTKB_EFORMAT, "%s:1: expected graph id 1 (ids sorted, starting at 1), "
+                          "got %lld", path, (long long)gi->v[0]);
     for (size_t u = 0; u < gi->n; u++) {
         if (gi->v[u] != prev && gi->v[u] != prev + 1)
             return ntkb_error(NTKB_EFORMAT,
-                              "%s_graph_indicator:%zu: expected graph id %lld or %lld (ids sorted, "
-                              "starting at 1), got %lld", name, u + 1, (long long)prev,
-                              (long long)prev + 1, (long long)gi->v[u]);
+                              "%s:%zu: expected graph id %lld or %lld (ids sorted, starting at 1), "
+                              "got %lld", path, u + 1, (long long)prev, (long long)prev + 1,
+                              (long long)gi->v[u]);
         prev = gi->v[u];
     }
-    if (gi->n == 0)
-        return ntkb_error(NTKB_EFORMAT, "%s_graph_indicator: empty file, expected one graph id per node",
-                          name);
     *n_graphs = (size_t)prev;
     return NTKB_OK;
 }
@@ -98,10 +101,11 @@ static ntkb_status read_edges(ntkb_lines *lr, const i64vec *gi, i64vec *edges)
             (st = ntkb_lines_int(lr, &p, &v, "a second node id 'u, v'")) != NTKB_OK ||
             (st = ntkb_lines_end(lr, &p)) != NTKB_OK)
             return st;
-        int64_t bad = (u < 1 || (size_t)u > gi->n) ? u : (v < 1 || (size_t)v > gi->n) ? v : 0;
-        if (bad)
+        int u_bad = u < 1 || (uint64_t)u > gi->n, v_bad = v < 1 || (uint64_t)v > gi->n;
+        if (u_bad || v_bad) /* the id itself may be 0: test the flags, not the value */
             return ntkb_error(NTKB_EFORMAT, "%s:%zu: node id %lld out of range, expected 1..%zu",
-                              ntkb_lines_name(lr), ntkb_lines_lineno(lr), (long long)bad, gi->n);
+                              ntkb_lines_name(lr), ntkb_lines_lineno(lr),
+                              (long long)(u_bad ? u : v), gi->n);
         if (gi->v[u - 1] != gi->v[v - 1])
             return ntkb_error(NTKB_EFORMAT, "%s:%zu: edge %lld-%lld joins graphs %lld and %lld",
                               ntkb_lines_name(lr), ntkb_lines_lineno(lr), (long long)u,
@@ -156,12 +160,16 @@ ntkb_status ntkb_graphset_read_tu(const char *dir, const char *name, ntkb_tag_mo
     int built = 0;
     size_t n_graphs = 0;
     *out = NULL;
+    char gi_path[4200] = "";
     ntkb_status st = open_part(dir, name, "graph_indicator", 0, &lr);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK) {
+        snprintf(gi_path, sizeof gi_path, "%s", ntkb_lines_name(lr));
         st = read_column(lr, 0, "an integer graph id", &gi);
+    }
     ntkb_lines_close(lr);
+    lr = NULL; /* each reader is closed once, whichever step fails */
     if (st == NTKB_OK)
-        st = check_indicator(&gi, name, &n_graphs);
+        st = check_indicator(&gi, gi_path, &n_graphs);
     if (st == NTKB_OK && (st = open_part(dir, name, "graph_labels", 0, &lr)) == NTKB_OK)
         st = read_column(lr, n_graphs, "an integer graph label", &gl);
     ntkb_lines_close(lr);
@@ -173,6 +181,7 @@ ntkb_status ntkb_graphset_read_tu(const char *dir, const char *name, ntkb_tag_mo
     if (st == NTKB_OK && (st = open_part(dir, name, "A", 0, &lr)) == NTKB_OK)
         st = read_edges(lr, &gi, &edges);
     ntkb_lines_close(lr);
+    lr = NULL;
     if (st == NTKB_OK && (st = ntkb_gsbuild_init(&b, name)) == NTKB_OK) {
         built = 1;
         st = build_graphs(&b, &gi, &gl, &nl, &edges);

@@ -193,6 +193,38 @@ static ntkb_status gz_exact(gzFile gz, const char *path, void *buf, size_t len, 
     return NTKB_OK;
 }
 
+/* Reads exactly `len` bytes into a malloc'ed *out that grows with the bytes actually read, so a
+ * header's sizes are never trusted with an allocation before the data is there. */
+static ntkb_status gz_read_alloc(gzFile gz, const char *path, size_t len, const char *what,
+                                 unsigned char **out)
+{
+    const size_t step = (size_t)64 << 20;
+    size_t have = 0, cap = 0;
+    unsigned char *buf = NULL;
+    ntkb_status st = NTKB_OK;
+    *out = NULL;
+    while (st == NTKB_OK && (have < len || !buf)) {
+        size_t want = len - have < step ? len - have : step;
+        if (have + want + 1 > cap) {
+            size_t nc = have + want + 1 > 2 * cap ? have + want + 1 : 2 * cap;
+            unsigned char *nb = realloc(buf, nc < len + 1 ? nc : len + 1);
+            if (!nb) {
+                st = ntkb_error(NTKB_ENOMEM, "%s: out of memory reading %s", path, what);
+                break;
+            }
+            buf = nb;
+            cap = nc < len + 1 ? nc : len + 1;
+        }
+        st = gz_exact(gz, path, buf + have, want, what);
+        have += want;
+    }
+    if (st == NTKB_OK)
+        *out = buf;
+    else
+        free(buf);
+    return st;
+}
+
 /* Opens an IDX file and checks its magic; dims[0..ndim) get the big-endian dimensions. */
 static ntkb_status idx_open(const char *path, unsigned magic, size_t ndim, size_t *dims,
                             gzFile *gz_out)
@@ -263,7 +295,7 @@ ntkb_status ntkb_images_read_idx_n(const char *images_path, const char *labels_p
     *out = NULL;
     size_t di[3], dl[1];
     gzFile gi = NULL, gl = NULL;
-    unsigned char *buf = NULL;
+    unsigned char *buf = NULL, *lab = NULL;
     ntkb_images *im = NULL;
     ntkb_status st = idx_open(images_path, 0x00000803u, 3, di, &gi);
     if (st == NTKB_OK && labels_path)
@@ -273,37 +305,42 @@ ntkb_status ntkb_images_read_idx_n(const char *images_path, const char *labels_p
                         di[0], images_path);
     if (st != NTKB_OK)
         goto done;
-    /* n: the header's count (the whole file is checked against it); k: the images kept. */
+    /* n: the header's count (the whole file is checked against it); k: the images kept.  Each
+     * dimension is below 2^32, so P fits; n·P and k·P·8 are checked before anything is read. */
     size_t n = di[0], P = di[1] * di[2], k = (max_images && max_images < n) ? max_images : n;
-    buf = malloc(k * P);
-    im = ntkb_images_alloc(k, 1, di[1], di[2]);
-    if (!buf || !im) {
-        st = ntkb_error(NTKB_ENOMEM, "%s: out of memory for %zu images", images_path, k);
+    if (n > SIZE_MAX / P || k > SIZE_MAX / sizeof(double) / P) {
+        st = ntkb_error(NTKB_EFORMAT, "%s: IDX header claims %zu images of %zu×%zu, too large",
+                        images_path, n, di[1], di[2]);
         goto done;
     }
     char what[96];
     snprintf(what, sizeof what, "%zu images of %zu×%zu bytes", n, di[1], di[2]);
-    if ((st = gz_exact(gi, images_path, buf, k * P, what)) != NTKB_OK ||
+    if ((st = gz_read_alloc(gi, images_path, k * P, what, &buf)) != NTKB_OK ||
         (st = gz_skip(gi, images_path, (n - k) * P, what)) != NTKB_OK ||
         (st = idx_end(gi, images_path)) != NTKB_OK)
         goto done;
-    for (size_t i = 0; i < k * P; i++)
-        im->pixels[i] = buf[i];
     if (labels_path) {
         snprintf(what, sizeof what, "%zu label bytes", n);
-        if ((st = gz_exact(gl, labels_path, buf, k, what)) != NTKB_OK ||
+        if ((st = gz_read_alloc(gl, labels_path, k, what, &lab)) != NTKB_OK ||
             (st = gz_skip(gl, labels_path, n - k, what)) != NTKB_OK ||
             (st = idx_end(gl, labels_path)) != NTKB_OK)
             goto done;
     }
+    if (!(im = ntkb_images_alloc(k, 1, di[1], di[2]))) {
+        st = ntkb_error(NTKB_ENOMEM, "%s: out of memory for %zu images", images_path, k);
+        goto done;
+    }
+    for (size_t i = 0; i < k * P; i++)
+        im->pixels[i] = buf[i];
     for (size_t i = 0; i < k; i++)
-        im->labels[i] = labels_path ? buf[i] : -1; /* −1: unlabelled */
+        im->labels[i] = labels_path ? lab[i] : -1; /* −1: unlabelled */
 done:
     if (gi)
         gzclose(gi);
     if (gl)
         gzclose(gl);
     free(buf);
+    free(lab);
     if (st == NTKB_OK)
         *out = im;
     else

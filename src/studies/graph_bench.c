@@ -169,7 +169,12 @@ static ntkb_status add_gntk(const ntkb_graphset *gs, const ntkb_graph_bench_opts
                     snprintf(name, sizeof name, "L=%d R=%d %s jk=%d", g.blocks[li], p.mlp, scale, jk);
                     if ((st = ntkb_gram_load_npy(path, &gram)) != NTKB_OK)
                         break;
-                    st = searches_add(s, name, gram->data, o->quiet);
+                    if (gram->n != gs->n_graphs) /* a cache file replaced behind our back */
+                        st = ntkb_error(NTKB_EFORMAT, "%s: %zu×%zu Gram in the cache, but %s has "
+                                        "%zu graphs (remove the file to recompute it)", path,
+                                        gram->n, gram->n, gs->name, gs->n_graphs);
+                    else
+                        st = searches_add(s, name, gram->data, o->quiet);
                     ntkb_gram_free(gram);
                 }
         }
@@ -307,7 +312,8 @@ ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
     ntkb_status st = ntkb_graphset_load(o->dataset, NULL, NTKB_TAGS_AUTO, &gs);
     if (st == NTKB_OK && (st = ntkb_dataset_dir(o->dataset, NULL, dir, sizeof dir)) == NTKB_OK)
         st = ntkb_folds_read(dir, 10, gs->n_graphs, &folds);
-    if (st == NTKB_OK && (st = ntkb_fs_mkdir(o->results_dir)) == NTKB_OK &&
+    static const char *const csvs[] = {"graphs.csv", "published-graphs.csv"};
+    if (st == NTKB_OK && (st = ntkb_report_ready(o->results_dir, csvs, 2)) == NTKB_OK &&
         (st = searches_alloc(gs, folds, o, &gntk)) == NTKB_OK)
         st = searches_alloc(gs, folds, o, &wl);
     if (st == NTKB_OK)

@@ -327,6 +327,10 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
         goto fail;
     if ((st = ntkb_cntk_alloc(&arch, tr->channels, tr->height, tr->width, &k)) != NTKB_OK)
         goto fail;
+    static const char *const csvs[] = {"images.csv", "published-images.csv"};
+    if (!o->gram_only && strcmp(o->results, "none") != 0 &&
+        (st = ntkb_report_ready(o->results, csvs, 2)) != NTKB_OK)
+        goto fail;
     if (o->out && (st = ntkb_fs_mkdir(o->out)) != NTKB_OK)
         goto fail;
     const size_t n = tr->n, m = te->n, N = n + m, dim = ntkb_images_size(tr);
