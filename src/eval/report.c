@@ -141,13 +141,34 @@ ntkb_status ntkb_report_read(const char *csv, ntkb_report_row **rows, size_t *n_
     return st;
 }
 
+/* The directory holding `path` ("." for a bare name), for its lock. */
+static void parent_dir(const char *path, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", path);
+    char *s = strrchr(buf, '/');
+    if (!s)
+        snprintf(buf, cap, ".");
+    else if (s == buf)
+        s[1] = '\0';
+    else
+        *s = '\0';
+}
+
 ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row)
 {
-    ntkb_report_row *rows, now = *row;
+    ntkb_report_row *rows = NULL, now = *row;
     size_t n;
-    ntkb_status st = ntkb_report_read(csv, &rows, &n);
-    if (st != NTKB_OK)
+    char dir[4200];
+    ntkb_fs_lock lock = {-1};
+    /* Read, add, rename under the directory's lock: two runs appending at once keep both rows. */
+    parent_dir(csv, dir, sizeof dir);
+    ntkb_status st = ntkb_fs_lock_wait(&lock, dir);
+    if (st == NTKB_OK)
+        st = ntkb_report_read(csv, &rows, &n);
+    if (st != NTKB_OK) {
+        ntkb_fs_unlock(&lock);
         return st;
+    }
     if (!now.timestamp[0]) {
         time_t t = time(NULL);
         strftime(now.timestamp, sizeof now.timestamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
@@ -160,6 +181,7 @@ ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row)
         put_row(f.fp, &now);
         st = ntkb_atomic_commit(&f);
     }
+    ntkb_fs_unlock(&lock);
     free(rows);
     return st;
 }

@@ -30,7 +30,8 @@ typedef struct {
     char timestamp[32];  /* UTC, ISO 8601; filled by ntkb_report_append when empty */
 } ntkb_report_row;
 
-/* Appends `row` to `csv` (created with a header when absent), atomically.
+/* Appends `row` to `csv` (created with a header when absent), atomically, under the lock of its
+ * directory (ntkb_fs_lock_wait), so that concurrent runs appending to one file lose no row.
  * Returns NTKB_OK, NTKB_EIO, NTKB_EFORMAT (existing file malformed) or NTKB_ENOMEM.
  * Time complexity: O(size of the file). */
 ntkb_status ntkb_report_append(const char *csv, const ntkb_report_row *row);

@@ -125,7 +125,10 @@ typedef struct {
  * l ≤ p->blocks, labels.npy and meta.json (parameters, fingerprint, the threads used, seconds).
  * dataset_arg is recorded as given.  *seconds gets the pass's run time (the recorded one when
  * reused), *reused whether it was reused, *stats (may be NULL) the driver's tile counts.
- * Returns the codes of ntkb_gntk_gram_run, or NTKB_EIO for the directory or metadata.
+ * The run holds the lock of `dir` (ntkb_fs_lock_take): without reuse, a directory locked by
+ * another run gives NTKB_EBUSY; with reuse (a cache), the run waits for it and then reuses its
+ * pass.  Earlier Grams deeper than this pass and the old meta.json are removed first.
+ * Returns the codes of ntkb_gntk_gram_run, NTKB_EBUSY, or NTKB_EIO for the directory or metadata.
  * Time complexity: that of the GNTK pass (O(1) when reused). */
 ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *p,
                                const char *dataset_arg, const char *dir,

@@ -110,14 +110,24 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     if (!stats)
         stats = &local;
     ntkb_gntk_fingerprint(gs, p, fp, sizeof fp);
-    *reused = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
-    if (*reused)
-        return NTKB_OK;
+    /* One run at a time per directory: a second --out run is refused (its tiles would
+     * interleave with ours); a second user of a cache directory waits, then reuses the pass. */
+    ntkb_fs_lock lock = {-1};
     ntkb_status st = ntkb_fs_mkdir(dir);
     if (st == NTKB_OK)
-        st = remove_stale(dir, p->blocks);
+        st = ntkb_fs_lock_take(&lock, dir, po->reuse ? "cache directory" : "output directory");
+    if (st == NTKB_EBUSY && po->reuse) {
+        if (!po->quiet)
+            fprintf(stderr, "%s: waiting for the run that holds it\n", dir);
+        st = ntkb_fs_lock_wait(&lock, dir);
+    }
     if (st != NTKB_OK)
         return st;
+    *reused = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
+    if (*reused || (st = remove_stale(dir, p->blocks)) != NTKB_OK) {
+        ntkb_fs_unlock(&lock);
+        return st;
+    }
     size_t K = ntkb_gntk_n_out(p);
     char **names = calloc(K, sizeof *names);
     for (size_t k = 0; names && k < K; k++)
@@ -142,6 +152,7 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     for (size_t k = 0; names && k < K; k++)
         free(names[k]);
     free(names);
+    ntkb_fs_unlock(&lock);
     return st;
 }
 

@@ -156,11 +156,15 @@ ntkb_status ntkb_graph_bench_report(const char *results_dir)
     snprintf(md, sizeof md, "%s/graphs.md", results_dir);
     ntkb_report_row *all = NULL;
     size_t n = 0;
-    ntkb_status st = ntkb_report_read_pair(pub, csv, &all, &n);
+    ntkb_fs_lock lock = {-1}; /* the tables match the CSV even while another run appends */
+    ntkb_status st = ntkb_fs_lock_wait(&lock, results_dir);
+    if (st == NTKB_OK)
+        st = ntkb_report_read_pair(pub, csv, &all, &n);
     if (st == NTKB_OK)
         st = write_md(md, all, n);
     if (st == NTKB_OK)
         st = write_dat(results_dir, all, n);
+    ntkb_fs_unlock(&lock);
     free(all);
     return st;
 }

@@ -316,6 +316,7 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
     ntkb_images *tr = NULL, *te = NULL;
     double *ytr = NULL, *yte = NULL, *H = NULL, *K = NULL, *Kt = NULL, *X = NULL, *y = NULL;
     ntkb_cntk *k = NULL;
+    ntkb_fs_lock lock = {-1}; /* on --out, for the whole run */
     char info[512] = "";
     st = load(o, &tr, &te, &ytr, &yte, info, sizeof info);
     if (st != NTKB_OK)
@@ -331,7 +332,8 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
     if (!o->gram_only && strcmp(o->results, "none") != 0 &&
         (st = ntkb_report_ready(o->results, csvs, 2)) != NTKB_OK)
         goto fail;
-    if (o->out && (st = ntkb_fs_mkdir(o->out)) != NTKB_OK)
+    if (o->out && ((st = ntkb_fs_mkdir(o->out)) != NTKB_OK ||
+                   (st = ntkb_fs_lock_take(&lock, o->out, "output directory")) != NTKB_OK))
         goto fail;
     const size_t n = tr->n, m = te->n, N = n + m, dim = ntkb_images_size(tr);
     fprintf(stderr, "bench_lantk: pair %d,%d: %zu train, %zu test images (%zux%zux%zu), %s\n",
@@ -390,5 +392,6 @@ fail:
     free(X);
     free(y);
     ntkb_cntk_free(k);
+    ntkb_fs_unlock(&lock);
     return st;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/fs.h"
 #include "image_bench.h"
 #include "image_eval.h"
 
@@ -253,7 +254,7 @@ static ntkb_status read_all(const char *dir, ntkb_report_row **rows, size_t *n)
     return ntkb_report_read_pair(pub, ours, rows, n);
 }
 
-ntkb_status ntkb_image_bench_report(const char *dir)
+static ntkb_status write_report(const char *dir)
 {
     ntkb_report_row *r = NULL;
     size_t n = 0;
@@ -284,5 +285,15 @@ ntkb_status ntkb_image_bench_report(const char *dir)
     if (st == NTKB_OK)
         st = write_dat(dir, r, n, groups, ngr);
     free(r);
+    return st;
+}
+
+ntkb_status ntkb_image_bench_report(const char *dir)
+{
+    ntkb_fs_lock lock = {-1}; /* the tables match the CSV even while another run appends */
+    ntkb_status st = ntkb_fs_lock_wait(&lock, dir);
+    if (st == NTKB_OK)
+        st = write_report(dir);
+    ntkb_fs_unlock(&lock);
     return st;
 }
