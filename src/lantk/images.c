@@ -193,28 +193,25 @@ static ntkb_status gz_exact(gzFile gz, const char *path, void *buf, size_t len, 
     return NTKB_OK;
 }
 
-/* Reads exactly `len` bytes into a malloc'ed *out that grows with the bytes actually read, so a
- * header's sizes are never trusted with an allocation before the data is there. */
+/* Reads exactly `len` bytes into a malloc'ed *out that grows with the bytes actually read (1 MiB,
+ * then doubling), so a header's sizes are never trusted with an allocation before the data is
+ * there: a short file costs at most twice what it holds, plus 1 MiB. */
 static ntkb_status gz_read_alloc(gzFile gz, const char *path, size_t len, const char *what,
                                  unsigned char **out)
 {
-    const size_t step = (size_t)64 << 20;
-    size_t have = 0, cap = 0;
-    unsigned char *buf = NULL;
-    ntkb_status st = NTKB_OK;
+    size_t have = 0;
+    unsigned char *buf = malloc(1);
+    ntkb_status st = buf ? NTKB_OK : ntkb_error(NTKB_ENOMEM, "%s: out of memory", path);
     *out = NULL;
-    while (st == NTKB_OK && (have < len || !buf)) {
+    while (st == NTKB_OK && have < len) {
+        size_t step = have > ((size_t)1 << 20) ? have : (size_t)1 << 20;
         size_t want = len - have < step ? len - have : step;
-        if (have + want + 1 > cap) {
-            size_t nc = have + want + 1 > 2 * cap ? have + want + 1 : 2 * cap;
-            unsigned char *nb = realloc(buf, nc < len + 1 ? nc : len + 1);
-            if (!nb) {
-                st = ntkb_error(NTKB_ENOMEM, "%s: out of memory reading %s", path, what);
-                break;
-            }
-            buf = nb;
-            cap = nc < len + 1 ? nc : len + 1;
+        unsigned char *nb = realloc(buf, have + want + 1);
+        if (!nb) {
+            st = ntkb_error(NTKB_ENOMEM, "%s: out of memory reading %s", path, what);
+            break;
         }
+        buf = nb;
         st = gz_exact(gz, path, buf + have, want, what);
         have += want;
     }
