@@ -2,8 +2,7 @@
  * (src/eval/folds_util.h): a synthetic problem whose best C is known, fold handling (the
  * unweighted mean over folds of unequal size, ddof = 0 std), candidate selection in the paper
  * and nested protocols, multi-class, and the GNTK reference: search.py's best accuracies on
- * three official MUTAG Grams (tests/fixtures/gntk-official/README.md).
- * Run with argument "slow" for the MUTAG check on all three Grams (suite 'slow'). */
+ * three official MUTAG Grams (tests/fixtures/gntk-official/README.md). */
 #include "testutil.h"
 
 #include "core/rng.h"
@@ -17,8 +16,6 @@
 #include "eval/folds_util.h"
 #include "eval/protocol.h"
 #include "gntk/graphset.h"
-
-static int slow;
 
 /* 1-D problem: 20 points of class 0 at x = -1 - 0.1k, 10 of class 1 at x = 1 + 0.1k, kernel
  * x·x' + 1.  With C = 1e-6 every α is at its bound, the decision is the bias alone and LIBSVM
@@ -276,8 +273,6 @@ static void test_mutag_reference(void **state)
 {
     (void)state;
     check_mutag("MUTAG-nl2-R1-uniform-jk1.gram.npy", 90.0, 5596.28, 88.3333, 4436.69);
-    if (!slow)
-        return;
     check_mutag("MUTAG-nl2-R3-uniform-jk1.gram.npy", 89.4444, 1389.5, 86.6667, 8903.89);
     check_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", 84.4444, 1.16742, 81.6667, 435.167);
 }
@@ -337,9 +332,8 @@ static void test_errors(void **state)
     assert_close(ntkb_protocol_default_C(41, 120), 1.16742, 1e-5); /* search.py's 1.1674 */
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-    slow = argc > 1 && !strcmp(argv[1], "slow");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_best_C),   cmocka_unit_test(test_candidates_nested),
         cmocka_unit_test(test_multiclass),     cmocka_unit_test(test_kfold),
