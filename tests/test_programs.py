@@ -205,6 +205,25 @@ def evaluate_grids():
     assert evaluated(err) == grid_names((2,), (2,), ("degree",)) + wl, f"restricted: {evaluated(err)}"
 
 
+@case
+def defaults():
+    """bench_gntk's defaults: --blocks 2 --mlp 2 uniform; --evaluate's released grid, 120 paper C, 20 nested C, ./cache, ./results"""
+    out = os.path.join(TMP, "out-default")
+    run(BENCH, "--out", out, "--quiet", "--threads", "1")
+    meta = json.load(open(os.path.join(out, "meta.json")))
+    assert (meta["dataset"], meta["blocks"], meta["mlp"], meta["scale"], meta["mode"]) == \
+        ("MUTAG", 2, 2, "uniform", "fast"), meta
+    assert sorted(f for f in os.listdir(out) if f.endswith(".npy")) == \
+        ["gram-L1-jk0.npy", "gram-L1-jk1.npy", "gram-L2-jk0.npy", "gram-L2-jk1.npy", "labels.npy"]
+    # --max-iter 1 keeps the 120 + 20 C values cheap; the grid sizes are in the rows.
+    _, err = run(BENCH, "--evaluate", "--grid", "min", "--max-iter", "1", "--threads", "2")
+    assert evaluated(err)[:2] == grid_names((1,), (1,), ("uniform",)), evaluated(err)
+    assert os.path.exists(os.path.join(TMP, "cache", "MUTAG", "R1-uniform-L1", "gram-L1-jk1.npy"))
+    r = rows(os.path.join(TMP, "results"))
+    assert "best of 2 candidates x 2 x 120 C; min grid; SMO max_iter 1;" in r["GNTK", "paper"]["params"], r
+    assert "over 6 candidates x 2 x 20 C;" in r["WL", "nested"]["params"], r
+
+
 # ---- bench_gntk --evaluate: the cache ------------------------------------------------------
 @case
 def evaluate_cache():
@@ -262,8 +281,8 @@ def eval_args(*jks):
 
 @case
 def eval_search_py():
-    """ntkb_eval --n-C 120: search.py's best accuracy and C per variant (gntk-official README)"""
-    out, _ = run(*eval_args(1), "--n-C", "120", "--protocol", "paper")
+    """ntkb_eval (default grid, 120 C): search.py's best accuracy and C per variant (gntk-official README)"""
+    out, _ = run(*eval_args(1))  # the defaults: --protocol paper, --n-C 120, scaled,cosine
     g = re.escape(official(1, 1, "uniform", 1))
     for v, acc, C in (("scaled", "90.00", "5596.28"), ("cosine", "88.33", "4436.69")):
         m = re.search(rf"^paper {g} \[{v}\]: ([0-9.]+) ± [0-9.]+ % \(C = ([0-9.e+]+)\)$", out, re.M)
