@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """The programs' numbers, not just their exit codes.  Prints TAP.
 
-    test_programs.py BENCH_GNTK NTKB_EVAL BENCH_LANTK
+    test_programs.py BENCH_GNTK NTKB_EVAL BENCH_LANTK [CASE ...]
+
+With CASE names (the functions below) only those cases run (scripts/mutate uses this).
 
 Every expected value comes from outside the program under test:
   - the official GNTK Grams (tests/fixtures/gntk-official) and their search.py accuracies (its
@@ -38,11 +40,14 @@ ORACLE = os.path.join(FIX, "program-oracle")
 TMP = tempfile.mkdtemp(prefix="ntkb-programs-")
 VARIANT = {1: "scaled", 2: "cosine"}
 VARIANT_ROW = {1: "K/min K", 2: "cosine-normalised"}
+ONLY = set(sys.argv[4:])
 results = []
 
 
 def case(fn):
     """Runs one TAP case; an AssertionError (or any exception) fails it with its message."""
+    if ONLY and fn.__name__ not in ONLY:
+        return fn
     try:
         fn()
         results.append((True, fn.__doc__.strip(), ""))
@@ -203,6 +208,9 @@ def evaluate_grids():
     _, err = run(BENCH, "--evaluate", "--grid", "min", "--grid-R", "2", "--grid-scale", "degree",
                  "--grid-L", "2", *common)
     assert evaluated(err) == grid_names((2,), (2,), ("degree",)) + wl, f"restricted: {evaluated(err)}"
+    ptc = [a if a != "MUTAG" else "PTC" for a in common]  # NCI1 and PTC: L in {9, 11, 13}
+    _, err = run(BENCH, "--evaluate", "--grid", "min", *ptc)
+    assert evaluated(err) == grid_names((9,), (1,), ("uniform",)) + wl, f"PTC min: {evaluated(err)}"
 
 
 @case
@@ -271,12 +279,12 @@ def evaluate_cache():
 
 
 # ---- ntkb_eval ----------------------------------------------------------------------------
-def eval_args(*jks):
+def eval_args(*jks, folds=""):
     a = [EVAL]
     for jk in jks:
         a += ["--gram", official(1, 1, "uniform", jk)]
     return a + ["--labels", os.path.join(OFF, "MUTAG.labels.npy"), "--folds",
-                os.path.join(DATA, "MUTAG"), "--threads", "2"]
+                os.path.join(DATA, "MUTAG", folds), "--threads", "2"]
 
 
 @case
@@ -294,8 +302,8 @@ def eval_search_py():
 
 @case
 def eval_nested():
-    """ntkb_eval --n-C 2 --protocol both: per-Gram paper means, per-fold nested choices and accuracies equal scikit-learn's"""
-    out, _ = run(*eval_args(0, 1), "--n-C", "2", "--protocol", "both")
+    """ntkb_eval --n-C 2 --protocol both (--folds the 10fold_idx directory): per-Gram paper means, per-fold nested choices and accuracies equal scikit-learn's"""
+    out, _ = run(*eval_args(0, 1, folds="10fold_idx"), "--n-C", "2", "--protocol", "both")
     o = oracle("gntk-C2")
     for k, jk in enumerate((0, 1)):
         for v in (1, 2):
