@@ -41,11 +41,13 @@ TMP = tempfile.mkdtemp(prefix="ntkb-programs-")
 VARIANT = {1: "scaled", 2: "cosine"}
 VARIANT_ROW = {1: "K/min K", 2: "cosine-normalised"}
 ONLY = set(sys.argv[4:])
+NAMES = set()
 results = []
 
 
 def case(fn):
     """Runs one TAP case; an AssertionError (or any exception) fails it with its message."""
+    NAMES.add(fn.__name__)
     if ONLY and fn.__name__ not in ONLY:
         return fn
     try:
@@ -355,6 +357,8 @@ def lantk_out():
     assert load_npy(os.path.join(out, "y_test.npy"), "<i8", (3,)).tolist() == [1, -1, 1]
 
 
+for name in sorted(ONLY - NAMES):  # a misspelt case must not pass as "nothing failed"
+    results.append((False, f"case {name}", "no such case"))
 try:
     for i, (good, desc, detail) in enumerate(results, 1):
         print(f"{'ok' if good else 'not ok'} {i} - {desc}" + (f" ({detail})" if detail else ""))
