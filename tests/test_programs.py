@@ -173,6 +173,12 @@ def evaluate_min():
                    "--nested-C", "2", "--cache", cache, "--results", res, "--threads", "2")
     want = ["L=1 R=1 uniform jk=0", "L=1 R=1 uniform jk=1"] + [f"h={h}" for h in range(1, 7)]
     assert evaluated(err) == want, f"candidates {evaluated(err)}"
+    logspace = np.logspace(-2, 4, 120)  # search.py's grid; n values evenly spread in index
+    for what, n in (("paper", 4), ("nested", 2)):
+        grids = re.findall(rf"^{what} search: C = (.*)$", err, re.M)
+        want_C = logspace[[int(k * 119 / (n - 1) + 0.5) for k in range(n)]]
+        assert len(grids) == 2 and all(np.allclose([float(x) for x in g.split()], want_C, rtol=1e-12)
+                                       for g in grids), f"{what} C grids {grids}, want {want_C}"
     r = rows(res)
     assert len(r) == 4, f"rows {sorted(r)}"
     check_paper(r["GNTK", "paper"], oracle("gntk-C4"), 2, 4, "min grid")
