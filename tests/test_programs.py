@@ -142,7 +142,8 @@ def gntk_out():
     lab = load_npy(os.path.join(out, "labels.npy"), "<i8", (188,))
     assert np.array_equal(lab, mutag_labels()), "labels.npy differs from the official labels"
     meta = json.load(open(os.path.join(out, "meta.json")))
-    assert (meta["blocks"], meta["mlp"], meta["scale"], meta["n_graphs"]) == (4, 1, "degree", 188), meta
+    assert (meta["blocks"], meta["mlp"], meta["scale"], meta["n_graphs"], meta["threads"]) == \
+        (4, 1, "degree", 188, 1), meta
 
 
 # ---- bench_gntk --evaluate: candidates, accuracies, choices ---------------------------------
@@ -361,6 +362,25 @@ def lantk_out():
     close(load_npy(os.path.join(out, "K_test.npy"), "<f8", (3, 2)), G[np.ix_(te, tr)], 5e-8, "K_test")
     assert load_npy(os.path.join(out, "y_train.npy"), "<i8", (2,)).tolist() == [-1, 1]
     assert load_npy(os.path.join(out, "y_test.npy"), "<i8", (3,)).tolist() == [1, -1, 1]
+
+
+@case
+def lantk_defaults():
+    """bench_lantk's defaults: both protocols, 20 resplits"""
+    rng = np.random.default_rng(5)
+    d = os.path.join(TMP, "c10-random")
+    os.makedirs(d)
+    sizes = {"data_batch_1.bin": 24, "test_batch.bin": 8}
+    sizes.update({f"data_batch_{b}.bin": 2 for b in range(2, 6)})
+    for name, count in sizes.items():
+        rec = rng.integers(0, 256, size=(count, 3073), dtype=np.uint8)
+        rec[:, 0] = np.arange(count) % 2  # planes and cars only
+        open(os.path.join(d, name), "wb").write(rec.tobytes())
+    out, err = run(LANTK, "--dataset", "cifar10", "--data-dir", d, "--pair", "0,1", "--kernel", "cntk",
+                   "--results", "none")
+    splits = re.findall(r"resplit split (\d+)/(\d+)", err)
+    assert splits and splits[-1] == ("20", "20") and len({s[1] for s in splits}) == 1, splits[-3:]
+    assert "official" in out and "resplits" in out, out[-400:]
 
 
 for name in sorted(ONLY - NAMES):  # a misspelt case must not pass as "nothing failed"
