@@ -59,9 +59,9 @@ def case(fn):
     return fn
 
 
-def run(*args, want=0):
+def run(*args, want=0, omp="1"):
     p = subprocess.run(list(args), capture_output=True, text=True, cwd=TMP,
-                       env=dict(os.environ, OMP_NUM_THREADS="1"))
+                       env=dict(os.environ, OMP_NUM_THREADS=omp))
     assert p.returncode == want, f"{os.path.basename(args[0])} exit {p.returncode}: {p.stderr[-400:]}"
     return p.stdout, p.stderr
 
@@ -130,7 +130,7 @@ def gntk_out():
     """bench_gntk --out: every gram-L{l}-jk{0,1}.npy and labels.npy read back by NumPy equal the official files"""
     out = os.path.join(TMP, "out-L4")
     run(BENCH, "--dataset", "MUTAG", "--blocks", "4", "--mlp", "1", "--scale", "degree",
-        "--out", out, "--quiet", "--threads", "1")
+        "--out", out, "--quiet", "--threads", "1", omp="2")  # --threads, not OpenMP's default
     for jk in (0, 1):
         for L in (1, 4):  # the official depths; 2 and 3 must exist and differ from both
             g = load_npy(os.path.join(out, f"gram-L{L}-jk{jk}.npy"), "<f8", (188, 188))
@@ -212,6 +212,10 @@ def evaluate_grids():
     assert passes == [f"R={R} {s} L≤3" for s in ("uniform", "degree") for R in (1, 2, 3)], passes
     assert "best of 24 candidates x 2 x 1 C; released grid; SMO max_iter 1000;" in \
         rows(res)["GNTK", "paper"]["params"]
+    table = [ln for ln in open(os.path.join(res, "graphs.md"))
+             if ln.startswith("| GNTK, ours (paper protocol) |")]
+    assert any("| reduced 24×1 |" in ln for ln in table) and not any("full" in ln for ln in table), \
+        f"grid table rows {table}"  # 24 configurations but 1 of 120 C: reduced
     _, err = run(BENCH, "--evaluate", "--grid", "quick", *common)
     assert evaluated(err) == grid_names((3,), (1, 3), ("uniform",)) + wl, f"quick: {evaluated(err)}"
     _, err = run(BENCH, "--evaluate", "--grid", "min", "--grid-R", "2", "--grid-scale", "degree",
