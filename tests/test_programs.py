@@ -98,11 +98,11 @@ def oracle(name):
     return o
 
 
-def paper_best(o, cands=None):
+def paper_best(o):
     """search.py's maximum; ties to the first setting in (candidate, variant, C) order."""
     best, arg = -1.0, None
     for key, m in o["grid"].items():  # written in that order
-        if (cands is None or key[0] in cands) and m > best:
+        if m > best:
             best, arg = m, key
     return best, arg
 
@@ -132,12 +132,13 @@ def gntk_out():
     run(BENCH, "--dataset", "MUTAG", "--blocks", "4", "--mlp", "1", "--scale", "degree",
         "--out", out, "--quiet", "--threads", "1", omp="2")  # --threads, not OpenMP's default
     for jk in (0, 1):
-        for L in (1, 4):  # the official depths; 2 and 3 must exist and differ from both
+        for L in (1, 4):  # the official depths; 2 and 3 must exist, symmetric, distinct
             g = load_npy(os.path.join(out, f"gram-L{L}-jk{jk}.npy"), "<f8", (188, 188))
             close(g, np.load(official(L, 1, "degree", jk)), 1e-9, f"gram-L{L}-jk{jk}")
-        mids = [load_npy(os.path.join(out, f"gram-L{L}-jk{jk}.npy"), "<f8", (188, 188))
-                for L in (2, 3)]
-        assert all(np.allclose(m, m.T, rtol=0, atol=0) for m in mids), "L=2,3 not symmetric"
+        gs = [load_npy(os.path.join(out, f"gram-L{L}-jk{jk}.npy"), "<f8", (188, 188))
+              for L in (1, 2, 3, 4)]
+        assert all(np.array_equal(m, m.T) for m in gs[1:3]), "L=2,3 not symmetric"
+        assert all(not np.allclose(gs[a], gs[a + 1], rtol=1e-6) for a in range(3)), "equal depths"
     assert not os.path.exists(os.path.join(out, "gram-L5-jk0.npy")), "a Gram beyond --blocks"
     lab = load_npy(os.path.join(out, "labels.npy"), "<i8", (188,))
     assert np.array_equal(lab, mutag_labels()), "labels.npy differs from the official labels"
