@@ -3,8 +3,10 @@
 #include "testutil.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/dual.h"
+#include "core/isa.h"
 #include "core/rng.h"
 
 /* The library's generator: a deterministic normal stream for Monte Carlo. */
@@ -230,6 +232,27 @@ static void test_gh_errors(void **state)
     ntkb_dual_gh_free(NULL);
 }
 
+/* The suites run once per dispatch level (tests/meson.build sets NTKB_ISA): the level used is
+ * the CPU's best (from its own feature query here), lowered to the one asked for, so a rerun
+ * really exercises that path. */
+static void test_isa_level(void **state)
+{
+    (void)state;
+    ntkb_isa best = NTKB_ISA_SCALAR;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl"))
+        best = NTKB_ISA_AVX512;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        best = NTKB_ISA_AVX2;
+#endif
+    const char *want = getenv("NTKB_ISA");
+    ntkb_isa cap = !want ? best : !strcmp(want, "scalar") ? NTKB_ISA_SCALAR
+                                : !strcmp(want, "avx2")   ? NTKB_ISA_AVX2
+                                                          : NTKB_ISA_AVX512;
+    assert_string_equal(ntkb_isa_name(ntkb_isa_level()), ntkb_isa_name(cap < best ? cap : best));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,7 +261,7 @@ int main(void)
         cmocka_unit_test(test_erf_mc),          cmocka_unit_test(test_gelu_mc),
         cmocka_unit_test(test_relu_special_values), cmocka_unit_test(test_relu_layer),
         cmocka_unit_test(test_relu_layer_accuracy),
-        cmocka_unit_test(test_gh_errors),
+        cmocka_unit_test(test_gh_errors),        cmocka_unit_test(test_isa_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -421,6 +421,26 @@ static void test_driver_resume(void **state)
     }
     snprintf(path, sizeof path, "%s/tiles.journal", dir);
     assert_int_not_equal(access(path, F_OK), 0);
+    /* a resume that also fills in-memory Grams reads the journaled tiles back from the partial
+     * files: memory equals the uninterrupted Gram too */
+    assert_int_equal(run_durable(gs, &p, dir, 0, 4, NULL), NTKB_EINTERNAL);
+    double **mem2 = grams_alloc(6, N);
+    ntkb_tiles_spec opt = {0};
+    opt.tile = 8;
+    opt.threads = 2;
+    opt.out_dir = dir;
+    opt.names = NAMES;
+    opt.resume = 1;
+    opt.grams = mem2;
+    ntkb_tiles_stats st3 = {0};
+    assert_int_equal(ntkb_gntk_gram_run(gs, &p, &opt, &st3), NTKB_OK);
+    assert_true(st3.tiles_skipped >= 4);
+    for (size_t k = 0; k < 6; k++) {
+        assert_memory_equal(mem2[k], mem[k], N * N * sizeof **mem);
+        snprintf(path, sizeof path, "%s/%s", dir, NAMES[k]);
+        remove(path);
+    }
+    grams_free(mem2, 6);
     rmdir(dir);
     grams_free(mem, 6);
     ntkb_graphset_free(gs);

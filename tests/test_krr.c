@@ -68,6 +68,12 @@ static void test_solve_pd_and_ridge(void **state)
     for (size_t i = 0; i < n * k; i++)
         assert_close(got[i], a[i], 1e-10);
     assert_int_equal(ntkb_krr_solve(n, K, k, Y, -1.0, NTKB_KRR_AUTO, got, NULL), NTKB_EINVAL);
+    /* one item: alpha = Y / (K + ridge) */
+    const double K1 = 4.0, Y1[2] = {2.0, 6.0};
+    assert_int_equal(ntkb_krr_solve(1, &K1, 2, Y1, 0.0, NTKB_KRR_AUTO, got, NULL), NTKB_OK);
+    assert_true(got[0] == 0.5 && got[1] == 1.5);
+    assert_int_equal(ntkb_krr_solve(1, &K1, 2, Y1, 4.0, NTKB_KRR_LU, got, NULL), NTKB_OK);
+    assert_true(got[0] == 0.25 && got[1] == 0.75);
     free(K);
     free(a);
     free(Y);

@@ -102,6 +102,12 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     po.C = c_grid(n_C);
     if (!po.C)
         return ntkb_error(NTKB_ENOMEM, "out of memory");
+    if (!o->quiet) { /* the run's log names the grid it searched */
+        fprintf(stderr, "%s search: C =", protocol == NTKB_PROTOCOL_PAPER ? "paper" : "nested");
+        for (size_t k = 0; k < n_C; k++)
+            fprintf(stderr, " %.17g", po.C[k]);
+        fprintf(stderr, "\n");
+    }
     ntkb_status st = ntkb_protocol_alloc(gs->n_graphs, gs->label, f->n_folds, f->train, f->n_train,
                                          f->test, f->n_test, &po, out);
     free((double *)po.C);
