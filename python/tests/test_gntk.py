@@ -87,3 +87,20 @@ def test_transformer_cross_and_cosine(mutag):
     # agreement (gntk.h: entries with rho near 1 move by ~1e-9).
     assert np.max(np.abs(Ktr - C[np.ix_(tr, tr)])) < 2e-9
     assert np.max(np.abs(Kte - C[np.ix_(te, tr)])) < 2e-9
+
+
+def test_gil_released_during_the_call(mutag):
+    # While the library computes in another thread, this one keeps running Python code.
+    import threading
+    done = threading.Event()
+    ran = []
+
+    def work():
+        ntkbench.gntk(mutag.graphs, blocks=3, mlp=2, threads=1)
+        done.set()
+    t = threading.Thread(target=work)
+    t.start()
+    while not done.is_set():
+        ran.append(1)
+    t.join()
+    assert len(ran) > 10000
