@@ -108,11 +108,18 @@ def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosi
     or 'libsvm'.  Returns a Result."""
     if protocol not in ('paper', 'nested'):
         raise ValueError(f"protocol: expected 'paper' or 'nested', got {protocol!r}")
-    G = np.asarray(grams)
-    if G.ndim < 2 or G.shape[-1] != G.shape[-2]:
-        raise ValueError(f'grams: expected square Grams (..., n, n), got shape {G.shape}')
-    cands = [_lib.as_f64(g, 'grams') for g in G.reshape(-1, *G.shape[-2:])]
-    n = G.shape[-1]
+    # Each candidate is passed by pointer: a view, never a copy, when it is C-contiguous float64.
+    if isinstance(grams, (list, tuple)):
+        cands = [_lib.as_f64(g, 'grams', 2) for g in grams]
+    else:
+        G = np.asarray(grams)
+        if G.ndim < 2:
+            raise ValueError(f'grams: expected square Grams (..., n, n), got shape {G.shape}')
+        cands = [_lib.as_f64(G[i], 'grams') for i in np.ndindex(G.shape[:-2])]
+    if not cands or any(g.shape != (cands[0].shape[0],) * 2 for g in cands):
+        raise ValueError(f'grams: expected square Grams of one order, got shapes '
+                         f'{sorted({g.shape for g in cands})}')
+    n = cands[0].shape[0]
     y = np.ascontiguousarray(y, dtype=np.int64)
     if y.shape != (n,):
         raise ValueError(f'y: expected {n} labels (the Gram order), got shape {y.shape}')

@@ -39,3 +39,19 @@ def test_paper_and_nested_equal_ntkb_eval(mutag):
 
 def test_default_grid_is_search_py():
     assert np.allclose(ntkbench.default_C(120), np.logspace(-2, 4, 120), rtol=1e-15)
+
+
+def test_struct_layouts_match_the_library():
+    o = ntkbench._lib.lib.ntkb_protocol_opts_default()   # restype: the package's mirror
+    assert (o.inner_folds, o.seed, o.svm.max_iter, o.svm.shrinking) == (5, 20190513, 500000, 1)
+    assert o.svm.eps == 1e-3 and o.svm.cache_mb == 200
+
+
+def test_candidates_are_not_copied(mutag):
+    K = ntkbench.gntk(mutag.graphs[:40], threads=2)   # (2, 2, 40, 40): four candidates
+    folds = [(np.arange(40)[np.arange(40) % 4 != f], np.arange(40)[np.arange(40) % 4 == f])
+             for f in range(4)]
+    y = mutag.y[:40]
+    a = ntkbench.evaluate(K, y, folds, C=[1.0, 10.0])
+    b = ntkbench.evaluate([K[l, jk] for l in range(2) for jk in range(2)], y, folds, C=[1.0, 10.0])
+    assert a.mean == b.mean and a.best == b.best and a.best.candidate < 4
