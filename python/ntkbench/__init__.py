@@ -16,7 +16,15 @@ from ._lib import (Error, FileError, InputError, LibraryError, NumericalError, O
 from .evaluate import Result, Setting, default_C, evaluate
 from .graphs import GraphSet, as_graphset
 from .kernels import cntk, fc_ntk, gntk, lantk, weisfeiler_lehman
-from .transformers import GNTK, WeisfeilerLehman
+
+
+def __getattr__(name):
+    # The transformers import scikit-learn (a second or so): only when first asked for.
+    if name in ('GNTK', 'WeisfeilerLehman'):
+        from . import transformers
+        return getattr(transformers, name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
 
 __version__ = version()
 __all__ = ['datasets', 'graphs', 'GraphSet', 'as_graphset', 'gntk', 'weisfeiler_lehman', 'cntk',

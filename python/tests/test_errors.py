@@ -63,3 +63,15 @@ def test_bad_python_arguments(mutag):
         ntkbench.gntk(mutag.graphs[:3], threads=-1)
     with pytest.raises(ValueError, match='protocol'):
         ntkbench.evaluate(np.eye(3), [0, 1, 0], [([0], [1])], protocol='nope')
+
+
+def test_status_to_exception_classes():
+    from ntkbench import _lib
+    expect = {_lib.EINVAL: ValueError, _lib.EFORMAT: ValueError, _lib.EMISMATCH: ValueError,
+              _lib.ENOMEM: MemoryError, _lib.EIO: OSError, _lib.ENOTFOUND: OSError,
+              _lib.EBUSY: OSError, _lib.ENUMERIC: ArithmeticError, _lib.EINTERNAL: RuntimeError}
+    for status, cls in expect.items():
+        with pytest.raises(cls) as e:
+            _lib.check(status)
+        assert isinstance(e.value, ntkbench.Error) and e.value.status == status
+    _lib.check(_lib.OK)
