@@ -127,14 +127,10 @@ def _wl_full(gs, n_iter, init, normalize, threads, all_iterations):
     _lib.check(_l.ntkb_wl_grams(gs.handle().ptr, H, WL_INIT[init], want,
                                 _lib.as_threads(threads), out, None))
     owned = [out[h] for h in range(H + 1) if want[h]]
+    grams = [_adopt(g) for g in owned]  # from here on freed with the arrays, whatever happens
     if normalize:
-        for i, g in enumerate(owned):
-            st = _l.ntkb_wl_normalize(g)
-            if st != _lib.OK:
-                for h in owned[i:]:
-                    _l.ntkb_gram_free(h)
-                _lib.check(st)
-    grams = [_adopt(g) for g in owned]
+        for g in owned:
+            _lib.check(_l.ntkb_wl_normalize(g))
     return grams if all_iterations else grams[0]
 
 
