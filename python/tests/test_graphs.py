@@ -63,3 +63,19 @@ def test_degree_tags_equal_the_loader(tmp_path):
 def test_unknown_endpoint_is_named():
     with pytest.raises(ValueError, match="edge endpoint 'z' has no node label"):
         wl([[{('a', 'z')}, {'a': 0}]])
+
+
+def test_self_loops_survive_the_round_trip():
+    ds = ntkbench.datasets.load('COLLAB')
+    loops = [g for g in range(len(ds.graphs)) if np.any(np.diff(ds.graphs.graph(g)[0], axis=1) == 0)]
+    assert len(loops) > 10
+    sub = ds.graphs[loops[:20] + [0, 1]]
+    back = ntkbench.graphs.from_handle(sub.handle(), sub.tag_space)
+    for name in ('node_ptr', 'edge_ptr', 'edges'):
+        assert np.array_equal(getattr(back, name), getattr(sub, name)), name
+    # tags and classes are renumbered by the library: equal up to a one-to-one relabelling
+    for name in ('tags', 'y'):
+        pairs = set(zip(getattr(back, name).tolist(), getattr(sub, name).tolist()))
+        assert len(pairs) == len({a for a, _ in pairs}) == len({b for _, b in pairs}), name
+    c = sub.handle().ptr.contents
+    assert c.n_self_loops == sum(int(np.sum(e[:, 0] == e[:, 1])) for e, _ in sub.to_pairs()) > 0
