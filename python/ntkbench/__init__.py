@@ -15,7 +15,8 @@ from ._lib import (Error, FileError, InputError, LibraryError, NumericalError, O
                    version, LIBRARY_PATH)
 from .evaluate import Result, Setting, default_C, evaluate
 from .graphs import GraphSet, as_graphset
-from .kernels import cntk, fc_ntk, gntk, lantk, weisfeiler_lehman
+from .images import cntk, fc_ntk, lantk
+from .kernels import gntk, weisfeiler_lehman
 
 
 def __getattr__(name):
