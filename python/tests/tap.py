@@ -50,6 +50,8 @@ TAP = sys.stdout
 if __name__ == '__main__':
     tap = Tap()
     sys.stdout = sys.stderr  # pytest's own report goes to stderr, TAP alone to stdout
-    pytest.main(['-p', 'no:cacheprovider', '-q', '-rs', *sys.argv[1:]], plugins=[tap])
+    rc = pytest.main(['-p', 'no:cacheprovider', '-q', '-rs', *sys.argv[1:]], plugins=[tap])
+    if tap.n == 0:  # pytest stopped before any test (e.g. conftest.py failed to import)
+        tap._line(False, f'pytest could not run {sys.argv[1]} (exit {int(rc)}; see stderr)')
     print(f'1..{tap.n}', file=TAP)
     sys.exit(1 if tap.failed or tap.n == 0 else 0)
