@@ -95,7 +95,8 @@ def _result(r, protocol, names):
 
 
 def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosine'),
-             names=None, solver='smo', max_iter=500000, inner_folds=5, seed=None, threads=None):
+             names=None, solver='smo', max_iter=500000, inner_folds=5, seed=None, threads=None,
+             progress=False):
     """C-SVC on precomputed Grams under the GNTK paper's protocol or nested CV, exactly as
     ntkb_eval (and bench_gntk --evaluate).
 
@@ -105,17 +106,21 @@ def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosi
     'nested' (inner stratified CV on each outer training fold); C: the grid size n of
     logspace(-2, 4, n) or the C values; variants of each Gram searched: 'scaled' (K / min K, as
     search.py), 'cosine', 'raw'; solver 'smo' (LIBSVM's algorithm with sklearn's max_iter)
-    or 'libsvm'.  Returns a Result."""
+    or 'libsvm'; progress=True prints a line per candidate and variant on stderr.
+    Returns a Result."""
     if protocol not in ('paper', 'nested'):
         raise ValueError(f"protocol: expected 'paper' or 'nested', got {protocol!r}")
     # Each candidate is passed by pointer: a view, never a copy, when it is C-contiguous float64.
     if isinstance(grams, (list, tuple)):
         cands = [_lib.as_f64(g, 'grams', 2) for g in grams]
+        default_names = [f'grams[{k}]' for k in range(len(cands))]
     else:
         G = np.asarray(grams)
         if G.ndim < 2:
             raise ValueError(f'grams: expected square Grams (..., n, n), got shape {G.shape}')
-        cands = [_lib.as_f64(G[i], 'grams') for i in np.ndindex(G.shape[:-2])]
+        index = list(np.ndindex(G.shape[:-2]))
+        cands = [_lib.as_f64(G[i], 'grams') for i in index]
+        default_names = [f'grams[{", ".join(map(str, i))}]' if i else 'gram' for i in index]
     if not cands or any(g.shape != (cands[0].shape[0],) * 2 for g in cands):
         raise ValueError(f'grams: expected square Grams of one order, got shapes '
                          f'{sorted({g.shape for g in cands})}')
@@ -140,11 +145,12 @@ def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosi
     if seed is not None:
         opts.seed = int(seed)
     opts.threads = _lib.as_threads(threads)
+    opts.progress = int(bool(progress))
     if solver not in ('smo', 'libsvm'):
         raise ValueError(f"solver: expected 'smo' or 'libsvm', got {solver!r}")
     opts.solver = 0 if solver == 'smo' else 1
     opts.svm.max_iter = int(max_iter)
-    names = list(names) if names is not None else [f'gram{k}' for k in range(len(cands))]
+    names = list(names) if names is not None else default_names
     if len(names) != len(cands):
         raise ValueError(f'names: expected {len(cands)} names, got {len(names)}')
     P = _lib.c_size_p

@@ -79,3 +79,17 @@ def test_self_loops_survive_the_round_trip():
         assert len(pairs) == len({a for a, _ in pairs}) == len({b for _, b in pairs}), name
     c = sub.handle().ptr.contents
     assert c.n_self_loops == sum(int(np.sum(e[:, 0] == e[:, 1])) for e, _ in sub.to_pairs()) > 0
+
+
+def test_grakel_graph_objects():
+    class Graph:  # what grakel.Graph offers to its kernels
+        def __init__(self, edges, labels):
+            self.e, self.l = edges, labels
+
+        def get_edges(self):
+            return list(self.e)
+
+        def get_labels(self):
+            return dict(self.l)
+    g = Graph([(f'n{u}', f'n{v}') for u, v in EDGES], {f'n{i}': t for i, t in enumerate(LABELS)})
+    assert np.array_equal(wl([g, Graph([(0, 1)], {0: 'C', 1: 'O'})]), reference())
