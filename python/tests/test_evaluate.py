@@ -54,4 +54,8 @@ def test_candidates_are_not_copied(mutag):
     y = mutag.y[:40]
     a = ntkbench.evaluate(K, y, folds, C=[1.0, 10.0])
     b = ntkbench.evaluate([K[l, jk] for l in range(2) for jk in range(2)], y, folds, C=[1.0, 10.0])
-    assert a.mean == b.mean and a.best == b.best and a.best.candidate < 4
+    assert a.mean == b.mean and a.best.candidate < 4
+    assert (a.best.candidate, a.best.variant, a.best.C) == (b.best.candidate, b.best.variant,
+                                                          b.best.C)
+    assert (a.best.name, b.best.name) == (f'grams[{a.best.candidate // 2}, '
+                                          f'{a.best.candidate % 2}]', f'grams[{b.best.candidate}]')
