@@ -446,6 +446,42 @@ static void test_driver_resume(void **state)
     ntkb_graphset_free(gs);
 }
 
+/* The cross Gram between the first n_b graphs and the rest equals the full Gram's block bit for
+ * bit (1 and 2 threads), with the row graphs' diagonal; the progress callback reaches the total. */
+static void count_progress(void *arg, double done, double total)
+{
+    double *last = arg;
+    last[0] = done;
+    last[1] = total;
+}
+
+static void test_cross_equals_block(void **state)
+{
+    (void)state;
+    ntkb_graphset *gs = load_mutag();
+    ntkb_gntk_params p = {3, 2, NTKB_GNTK_DEGREE, 0};
+    size_t N = gs->n_graphs, nb = 120, na = N - nb, K = ntkb_gntk_n_out(&p);
+    double **full = grams_alloc(K, N), **cross = grams_alloc(K, N), **diag = grams_alloc(K, N);
+    assert_int_equal(ntkb_gntk_gram(gs, &p, 2, full), NTKB_OK);
+    for (int threads = 1; threads <= 2; threads++) {
+        double last[2] = {0, 0};
+        assert_int_equal(ntkb_gntk_cross(gs, &p, nb, threads, cross, diag, count_progress, last),
+                         NTKB_OK);
+        assert_true(last[0] == (double)(na * nb) && last[1] == last[0]);
+        for (size_t k = 0; k < K; k++)
+            for (size_t r = 0; r < na; r++) {
+                assert_memory_equal(cross[k] + r * nb, full[k] + (nb + r) * N, nb * sizeof(double));
+                assert_memory_equal(&diag[k][r], &full[k][(nb + r) * N + nb + r], sizeof(double));
+            }
+    }
+    assert_int_equal(ntkb_gntk_cross(gs, &p, N, 1, cross, NULL, NULL, NULL), NTKB_EINVAL);
+    assert_non_null(strstr(ntkb_last_error(), "expected at least one graph in each group"));
+    grams_free(full, K);
+    grams_free(cross, K);
+    grams_free(diag, K);
+    ntkb_graphset_free(gs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +493,11 @@ int main(void)
         cmocka_unit_test(test_relabel_invariance),
         cmocka_unit_test(test_one_pass_equals_separate_depths),
         cmocka_unit_test(test_driver_resume),
+        cmocka_unit_test(test_cross_equals_block),
     };
+    /* NTKB_TEST_ONLY=NAME runs one case (the ThreadSanitizer check runs the cross Gram's). */
+    const char *only = getenv("NTKB_TEST_ONLY");
+    if (only)
+        cmocka_set_test_filter(only);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

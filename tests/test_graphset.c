@@ -331,6 +331,63 @@ static void test_fold_index_out_of_range(void **state)
     assert_non_null(strstr(ntkb_last_error(), "train_idx-2.txt"));
 }
 
+/* A graph set from arrays: MUTAG's own arrays (edges listed both ways, plus a repeat) give back
+ * the same set; a bad edge is refused with a message naming the graph and the edge. */
+static void test_from_arrays(void **state)
+{
+    (void)state;
+    ntkb_graphset *gs = NULL, *back = NULL;
+    assert_int_equal(ntkb_graphset_load("MUTAG", datadir, NTKB_TAGS_AUTO, &gs), NTKB_OK);
+    size_t n = gs->n_graphs, m2 = gs->adj_ptr[gs->n_nodes];
+    int64_t *node_ptr = malloc((n + 1) * sizeof *node_ptr), *edge_ptr = malloc((n + 1) * 8);
+    int64_t *edges = malloc((2 * m2 + 2 * n) * sizeof *edges), *tags = malloc(gs->n_nodes * 8);
+    size_t e = 0;
+    for (size_t g = 0; g < n; g++) {
+        size_t base = gs->graph_ptr[g];
+        node_ptr[g] = (int64_t)base;
+        edge_ptr[g] = (int64_t)e;
+        for (size_t u = base; u < gs->graph_ptr[g + 1]; u++) {
+            tags[u] = 100 + 7 * (int64_t)gs->tag[u];   /* any one-to-one relabelling */
+            for (size_t k = gs->adj_ptr[u]; k < gs->adj_ptr[u + 1]; k++) {
+                edges[2 * e] = (int64_t)(u - base);
+                edges[2 * e++ + 1] = gs->adj[k];
+            }
+        }
+        edges[2 * e] = 0;   /* a repeated edge collapses */
+        edges[2 * e + 1] = gs->adj[gs->adj_ptr[base]];
+        e++;
+    }
+    node_ptr[n] = (int64_t)gs->n_nodes;
+    edge_ptr[n] = (int64_t)e;
+    int64_t *labels = malloc(n * sizeof *labels);
+    for (size_t g = 0; g < n; g++)
+        labels[g] = gs->class_value[gs->label[g]];
+    assert_int_equal(ntkb_graphset_from_arrays("MUTAG", n, node_ptr, tags, edge_ptr, edges, labels,
+                                               NTKB_TAGS_FILE, &back), NTKB_OK);
+    assert_same_graphs(gs, back);
+    ntkb_graphset_free(back);
+    back = NULL;
+
+    edges[2 * edge_ptr[3] + 1] = node_ptr[4] - node_ptr[3];   /* one past graph 3's last node */
+    assert_int_equal(ntkb_graphset_from_arrays("x", n, node_ptr, tags, edge_ptr, edges, labels,
+                                               NTKB_TAGS_FILE, &back), NTKB_EINVAL);
+    assert_null(back);
+    char want[128];
+    snprintf(want, sizeof want, "graph 3: edge 0 (0, %lld): expected node ids in 0..%lld",
+             (long long)(node_ptr[4] - node_ptr[3]), (long long)(node_ptr[4] - node_ptr[3] - 1));
+    assert_non_null(strstr(ntkb_last_error(), want));
+    int64_t empty[2] = {0, 0};
+    assert_int_equal(ntkb_graphset_from_arrays("x", 1, empty, NULL, empty, NULL, NULL,
+                                               NTKB_TAGS_FILE, &back), NTKB_EINVAL);
+    assert_non_null(strstr(ntkb_last_error(), "graph 0: node offsets 0..0: expected at least one node"));
+    free(node_ptr);
+    free(edge_ptr);
+    free(edges);
+    free(tags);
+    free(labels);
+    ntkb_graphset_free(gs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,7 +396,7 @@ int main(void)
         cmocka_unit_test(test_tu_mutag_and_ptc_mr),  cmocka_unit_test(test_folds),
         cmocka_unit_test(test_gin_bad_input),        cmocka_unit_test(test_gin_gzip_cut_short),
         cmocka_unit_test(test_missing_files),        cmocka_unit_test(test_tu_bad_input),
-        cmocka_unit_test(test_fold_index_out_of_range),
+        cmocka_unit_test(test_fold_index_out_of_range), cmocka_unit_test(test_from_arrays),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,13 +2,14 @@
 # Installs the build into a temporary root (meson install --destdir), then builds two
 # out-of-tree programs against the installed ntkbench.pc only — a C program computing MUTAG's
 # GNTK Grams and a C++ file including the umbrella header — and checks that the C program's
-# Grams equal those of the installed bench_gntk byte for byte.  TAP output.
-# usage: test_install.sh BUILD_DIR SOURCE_DIR
+# Grams equal those of the installed bench_gntk byte for byte; then the installed Python package,
+# run by PYTHON (when given) with the installed library, gives the same Grams.  TAP output.
+# usage: test_install.sh BUILD_DIR SOURCE_DIR [PYTHON]
 set -uo pipefail
-build="$1" src="$2"
+build="$1" src="$2" python="${3:-}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-echo "1..4"
+echo "1..5"
 if meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >"$tmp/install.log" 2>&1; then
   echo "ok 1 - meson install into a temporary root"
 else
@@ -50,3 +51,21 @@ for f in gram-L1-jk0 gram-L1-jk1 gram-L2-jk0 gram-L2-jk1; do
 done
 [ $same -eq 1 ] && echo "ok 4 - the library's Grams equal bench_gntk's byte for byte" ||
   echo "not ok 4 - the library's Grams differ from bench_gntk's"
+pkg="$(find "$tmp/root" -type f -path '*/ntkbench/__init__.py' | head -1)"
+if [ -z "$python" ]; then
+  echo "ok 5 - the installed Python package # SKIP no python3 with NumPy"
+elif [ -z "$pkg" ]; then
+  echo "not ok 5 - the Python package was not installed"
+elif (cd "$tmp" && env -u NTKB_LIBRARY PYTHONPATH="$(dirname "$(dirname "$pkg")")" \
+      PYTHONDONTWRITEBYTECODE=1 "$python" -c '
+import sys, numpy as np, ntkbench
+assert ntkbench.LIBRARY_PATH.startswith(sys.argv[1]) or "/" not in ntkbench.LIBRARY_PATH, ntkbench.LIBRARY_PATH
+K = ntkbench.gntk(ntkbench.datasets.load("MUTAG").graphs, blocks=2, mlp=2, threads=2)
+for l in (1, 2):
+    for jk in (0, 1):
+        assert K[l - 1, jk].tobytes() == np.load(f"prog/gram-L{l}-jk{jk}.npy").tobytes(), (l, jk)
+' "$tmp/root" 2>"$tmp/py.log"); then
+  echo "ok 5 - the installed Python package gives bench_gntk's Grams byte for byte"
+else
+  echo "not ok 5 - the installed Python package failed: $(tail -3 "$tmp/py.log")"
+fi

@@ -2,7 +2,7 @@
 # Data-race check of the threaded paths: the programs of a ThreadSanitizer build (clang,
 # -Db_sanitize=thread, LLVM's OpenMP runtime with its Archer tool so that OpenMP's own
 # synchronisation is understood) run small jobs on 2 threads through the tiled Gram driver
-# (in memory and durable, resumed), the WL kernel, the SVM protocols (SMO and LIBSVM, fits in
+# (in memory and durable, resumed), the GNTK cross Gram, the WL kernel, the SVM protocols (SMO and LIBSVM, fits in
 # parallel), the CNTK Gram, the LANTK pair features, exact and sketched FJLT fits, kernel
 # regression.  Any ThreadSanitizer report fails the case.  Suppressions: none; libraries that
 # are not instrumented (OpenBLAS's own threads, igraph, LIBSVM, zlib) are ignored
@@ -33,12 +33,14 @@ run() { # name command...
     echo "ok $n - $name"
   fi
 }
-echo "1..8"
+echo "1..9"
 g="$b/src/cli/bench_gntk" l="$b/src/cli/bench_lantk" e="$b/src/cli/ntkb_eval"
 run "GNTK Gram in memory, 2 threads" "$g" --dataset MUTAG --blocks 3 --mlp 2 --threads 2 --tile 8 --quiet
 run "GNTK Gram to disk, killed by the test hook and resumed" bash -c \
   "NTKB_TILES_STOP_AFTER=5 '$g' --dataset PTC --blocks 2 --threads 2 --tile 16 --out '$tmp/p' --quiet;
    '$g' --dataset PTC --blocks 2 --threads 2 --tile 16 --out '$tmp/p' --resume --quiet"
+run "GNTK cross Gram on 1 and 2 threads (the gntk suite's cross case)" env \
+  NTKB_TEST_ONLY=test_cross_equals_block NTKB_TEST_FIXTURES="$src/tests/fixtures" "$b/tests/test_gntk"
 run "WL Grams on 2 threads (the WL suite)" env NTKB_TEST_FIXTURES="$src/tests/fixtures" \
   "$b/tests/test_wl"
 run "ntkb_eval: SMO fits in parallel, paper and nested protocols" "$e" --gram \

@@ -280,6 +280,9 @@ static void tile_finished(drv *d, size_t t)
             if (st != NTKB_OK)
                 set_error(d, st);
         }
+        if (d->sp->on_progress)
+            d->sp->on_progress(d->sp->progress_arg, d->pairs_done + d->pairs_skipped,
+                               d->pairs_total);
         if (d->sp->progress && now - d->t_last_print >= 1.0) {
             double el = now - d->t_start, todo = d->pairs_total - d->pairs_skipped;
             double frac = todo > 0 ? d->pairs_done / todo : 1.0;

@@ -35,6 +35,10 @@ typedef ntkb_status (*ntkb_tiles_prep_fn)(void *ctx, size_t item, int thread);
 typedef ntkb_status (*ntkb_tiles_fill_fn)(void *ctx, int thread, size_t r0, size_t r1, size_t c0,
                                           size_t c1, double *const *blocks, size_t ld);
 
+/* Progress report: `done` of `total` entries (pairs) are finished.  Called after every tile,
+ * from whichever worker thread finished it, one call at a time; must not call the driver. */
+typedef void (*ntkb_tiles_progress_fn)(void *arg, double done, double total);
+
 typedef struct {
     size_t n;                 /* items (Gram order N) */
     size_t k;                 /* outputs per entry */
@@ -49,6 +53,8 @@ typedef struct {
     const char *fingerprint;  /* one line identifying dataset + parameters (durable mode) */
     int resume;               /* continue from out_dir's journal when present */
     const char *progress;     /* label for progress lines on stderr; NULL → silent */
+    ntkb_tiles_progress_fn on_progress; /* optional, called with progress_arg after each tile */
+    void *progress_arg;
     size_t stop_after;        /* testing: return NTKB_EINTERNAL after this many new tiles (0: off;
                                * $NTKB_TILES_STOP_AFTER sets it for whole programs) */
 } ntkb_tiles_spec;

@@ -105,6 +105,24 @@ ntkb_status ntkb_gntk_pair_ref(const ntkb_graphset *gs, const ntkb_gntk_params *
 ntkb_status ntkb_gntk_gram(const ntkb_graphset *gs, const ntkb_gntk_params *p, int threads,
                            double *const *grams);
 
+/* As ntkb_gntk_gram, with `on_progress` (may be NULL) called with `arg` after every tile.
+ * Returns as ntkb_gntk_gram.  Time complexity: O(N² · pair). */
+ntkb_status ntkb_gntk_gram_progress(const ntkb_graphset *gs, const ntkb_gntk_params *p,
+                                    int threads, double *const *grams,
+                                    ntkb_tiles_progress_fn on_progress, void *arg);
+
+/* The cross Grams between two groups of one graph set: the first n_b graphs (columns, e.g. the
+ * training graphs) and the remaining n_a = N − n_b (rows, e.g. the test graphs).  grams[k]
+ * (2L slots) receives n_a × n_b doubles, row-major, entry (r, c) = K_k(graph n_b + r, graph c),
+ * equal bit for bit to that entry of the full Gram of `gs`; diag (NULL or 2L slots of n_a
+ * doubles) receives K_k of every row graph with itself (for cosine normalisation).
+ * on_progress (may be NULL) is called with `arg` after each row.  threads ≤ 0: the OpenMP
+ * default.  Returns NTKB_OK, NTKB_EINVAL (no graph in a group, bad parameters), NTKB_ENOMEM
+ * or NTKB_ENUMERIC.  Time complexity: O(N · diagonal pass + n_a · n_b · pair). */
+ntkb_status ntkb_gntk_cross(const ntkb_graphset *gs, const ntkb_gntk_params *p, size_t n_b,
+                            int threads, double *const *grams, double *const *diag,
+                            ntkb_tiles_progress_fn on_progress, void *arg);
+
 /* Computes the Grams through the tiled driver with the run options of `opt` (its n, k, ctx,
  * prep, fill and fingerprint fields are set here; the caller sets grams/out_dir/names/resume/
  * threads/progress).  The fingerprint covers the graph set checksum and p.

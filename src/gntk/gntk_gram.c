@@ -91,9 +91,18 @@ done:
 ntkb_status ntkb_gntk_gram(const ntkb_graphset *gs, const ntkb_gntk_params *p, int threads,
                            double *const *grams)
 {
+    return ntkb_gntk_gram_progress(gs, p, threads, grams, NULL, NULL);
+}
+
+ntkb_status ntkb_gntk_gram_progress(const ntkb_graphset *gs, const ntkb_gntk_params *p,
+                                    int threads, double *const *grams,
+                                    ntkb_tiles_progress_fn on_progress, void *arg)
+{
     ntkb_tiles_spec opt = {0};
     opt.threads = threads;
     opt.grams = grams;
     opt.tile = 32;
+    opt.on_progress = on_progress;
+    opt.progress_arg = arg;
     return ntkb_gntk_gram_run(gs, p, &opt, NULL);
 }

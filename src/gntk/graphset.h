@@ -82,6 +82,24 @@ ntkb_status ntkb_graphset_read_tu(const char *dir, const char *name, ntkb_tag_mo
 ntkb_status ntkb_graphset_load(const char *dataset, const char *datadir, ntkb_tag_mode tags,
                                ntkb_graphset **out);
 
+/* Builds a graph set from arrays, as the readers build one from a file (parallel edges collapse,
+ * a self-loop is kept once, tags renumbered in order of first appearance, labels remapped).
+ *   node_ptr  n_graphs+1 offsets from 0: graph g has nodes node_ptr[g] .. node_ptr[g+1]-1;
+ *   tags      node_ptr[n_graphs] raw node labels (any int64), or NULL for all 0;
+ *   edge_ptr  n_graphs+1 offsets from 0 into the edge pairs: graph g owns the undirected edges
+ *             (edges[2e], edges[2e+1]) for e in edge_ptr[g] .. edge_ptr[g+1]-1, as graph-local
+ *             ids 0..n_g-1 (either direction, repeats allowed);
+ *   labels    n_graphs class labels, or NULL for all 0;
+ *   mode      applied as by the readers (NTKB_TAGS_AUTO decides by `name`; NULL name: "arrays").
+ * The arrays are only read.  Returns NTKB_OK, NTKB_EINVAL (the message names the graph, the
+ * edge and what was expected), NTKB_ENOMEM or NTKB_EINTERNAL.  *out is owned by the caller.
+ * Uses igraph: not to be called from two threads at once.
+ * Time complexity: O(Σ_graphs (n + m) log m). */
+ntkb_status ntkb_graphset_from_arrays(const char *name, size_t n_graphs, const int64_t *node_ptr,
+                                      const int64_t *tags, const int64_t *edge_ptr,
+                                      const int64_t *edges, const int64_t *labels,
+                                      ntkb_tag_mode mode, ntkb_graphset **out);
+
 /* The 10-fold split files of a GIN-format dataset. */
 typedef struct {
     size_t n_folds;
