@@ -353,6 +353,42 @@ static void test_gram_matches_pairs(void **state)
     ntkb_cntk_free(k);
 }
 
+/* The progress callback sees every pair once, ending at the total, and changes no value. */
+static void note_progress(void *arg, double done, double total)
+{
+    double *seen = arg;  /* last done, total, 1 while every call moved forward */
+    if (!(done > seen[0] && done <= total))
+        seen[2] = 0;     /* (asserted by the test's own thread, not this worker) */
+    seen[0] = done;
+    seen[1] = total;
+}
+
+static void test_gram_progress(void **state)
+{
+    (void)state;
+    ntkb_cntk_arch a;
+    ntkb_cntk_arch_lantk(&a, 3);
+    const size_t H = 6, W = 6, L = 3 * H * W, na = 70;
+    double *xa = random_images(na, L);
+    ntkb_cntk *k;
+    assert_int_equal(ntkb_cntk_alloc(&a, 3, H, W, &k), NTKB_OK);
+    double *G = malloc(na * na * sizeof *G), *P = malloc(na * na * sizeof *P);
+    double seen[3] = {0, 0, 1};
+    assert_int_equal(ntkb_cntk_gram(k, na, xa, 0, NULL, 2, 0, G), NTKB_OK);
+    assert_int_equal(ntkb_cntk_gram_progress(k, na, xa, 0, NULL, 2, 0, note_progress, seen, P),
+                     NTKB_OK);
+    assert_true(seen[0] == seen[1] && seen[1] == 0.5 * na * (na + 1) && seen[2] == 1);
+    assert_memory_equal(G, P, na * na * sizeof *G);
+    seen[0] = 0;
+    assert_int_equal(ntkb_cntk_gram_progress(k, 40, xa, 30, xa + 40 * L, 2, 0, note_progress,
+                                             seen, P), NTKB_OK);
+    assert_true(seen[0] == 40.0 * 30.0 && seen[1] == seen[0] && seen[2] == 1);
+    free(G);
+    free(P);
+    free(xa);
+    ntkb_cntk_free(k);
+}
+
 static void test_bad_arch(void **state)
 {
     (void)state;
@@ -376,7 +412,7 @@ int main(void)
         cmocka_unit_test(test_flatten_shortcut_lantk), cmocka_unit_test(test_flatten_and_gap_arora),
         cmocka_unit_test(test_arora_transcription),    cmocka_unit_test(test_stride2_same),
         cmocka_unit_test(test_one_pixel_equals_fcntk), cmocka_unit_test(test_gram_matches_pairs),
-        cmocka_unit_test(test_bad_arch),
+        cmocka_unit_test(test_bad_arch),              cmocka_unit_test(test_gram_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

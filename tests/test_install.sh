@@ -56,6 +56,9 @@ if [ -z "$python" ]; then
   echo "ok 5 - the installed Python package # SKIP no python3 with NumPy"
 elif [ -z "$pkg" ]; then
   echo "not ok 5 - the Python package was not installed"
+elif ! "$python" -c 'import site, sys; sys.exit(sys.argv[1] not in site.getsitepackages())' \
+       "$(dirname "$(dirname "${pkg#"$tmp/root"}")")"; then
+  echo "not ok 5 - the package went to ${pkg#"$tmp/root"}, not a site directory of $python"
 elif (cd "$tmp" && env -u NTKB_LIBRARY PYTHONPATH="$(dirname "$(dirname "$pkg")")" \
       PYTHONDONTWRITEBYTECODE=1 "$python" -c '
 import sys, numpy as np, ntkbench

@@ -301,6 +301,36 @@ static void test_grakel_imdbb(void **state)
     check_fixture("IMDBBINARY", "IMDBBINARY-h5.gram.npy.gz");
 }
 
+/* The cross block (first n_b graphs as columns) equals the full Gram's entries exactly, on 1
+ * and 2 threads, with every graph's self-kernel; a group without graphs is refused.  IMDB-B
+ * brings degree tags. */
+static void test_cross(void **state)
+{
+    (void)state;
+    const char *names[] = {"MUTAG", "IMDBBINARY"};
+    for (int d = 0; d < 2; d++) {
+        ntkb_graphset *gs = NULL;
+        assert_int_equal(ntkb_graphset_load(names[d], NULL, NTKB_TAGS_AUTO, &gs), NTKB_OK);
+        size_t N = gs->n_graphs, nb = N / 3, na = N - nb;
+        double *full = wl_gram(gs, 3, NTKB_WL_INIT_TAGS, NULL);
+        double *out = malloc(na * nb * sizeof *out), *diag = malloc(N * sizeof *diag);
+        for (int threads = 1; threads <= 2; threads++) {
+            assert_int_equal(ntkb_wl_cross(gs, 3, NTKB_WL_INIT_TAGS, nb, threads, out, diag),
+                             NTKB_OK);
+            for (size_t r = 0; r < na; r++)
+                assert_memory_equal(out + r * nb, full + (nb + r) * N, nb * sizeof *out);
+            for (size_t g = 0; g < N; g++)
+                assert_true(diag[g] == full[g * N + g]);
+        }
+        assert_int_equal(ntkb_wl_cross(gs, 3, NTKB_WL_INIT_TAGS, N, 1, out, NULL), NTKB_EINVAL);
+        assert_non_null(strstr(ntkb_last_error(), "expected at least one graph in each group"));
+        free(full);
+        free(out);
+        free(diag);
+        ntkb_graphset_free(gs);
+    }
+}
+
 static void test_bad_args(void **state)
 {
     (void)state;
@@ -316,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_isomorphism),  cmocka_unit_test(test_permutation),
         cmocka_unit_test(test_normalize),    cmocka_unit_test(test_grakel_mutag),
         cmocka_unit_test(test_grakel_imdbb), cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_cross),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

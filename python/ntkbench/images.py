@@ -32,8 +32,9 @@ _l.ntkb_cntk_alloc.argtypes = [ctypes.POINTER(_CntkArch), c_size_t, c_size_t, c_
                                ctypes.POINTER(c_void_p)]
 _l.ntkb_cntk_free.argtypes = [c_void_p]
 _l.ntkb_cntk_free.restype = None
-_l.ntkb_cntk_gram.argtypes = [c_void_p, c_size_t, _lib.c_double_p, c_size_t, _lib.c_double_p,
-                              c_int, c_int, _lib.c_double_p]
+_l.ntkb_cntk_gram_progress.argtypes = [c_void_p, c_size_t, _lib.c_double_p, c_size_t,
+                                       _lib.c_double_p, c_int, c_int, _lib.PROGRESS_FN, c_void_p,
+                                       _lib.c_double_p]
 
 
 def _images(X, name):
@@ -60,13 +61,15 @@ def _cntk_block(X, Z, arch, depth, readout, threads, progress):
         raise ValueError(f"arch: expected 'lantk' or 'arora', got {arch!r}")
     k = c_void_p()
     _lib.check(_l.ntkb_cntk_alloc(ctypes.byref(a), *X.shape[1:], ctypes.byref(k)))
+    prog = _lib.Progress(progress, 'CNTK')
     try:
         out = np.empty((len(X), len(X) if Zc is None else len(Zc)))
-        _lib.check(_l.ntkb_cntk_gram(k, len(X), _lib.dptr(X), 0 if Zc is None else len(Zc),
-                                     _lib.dptr(Zc), _lib.as_threads(threads), int(bool(progress)),
-                                     _lib.dptr(out)))
+        _lib.check(_l.ntkb_cntk_gram_progress(
+            k, len(X), _lib.dptr(X), 0 if Zc is None else len(Zc), _lib.dptr(Zc),
+            _lib.as_threads(threads), 0, prog.c_fn, None, _lib.dptr(out)))
     finally:
         _l.ntkb_cntk_free(k)
+    prog.finish()
     return out
 
 
@@ -74,7 +77,7 @@ def cntk(X, Z=None, arch='lantk', readout='flatten', depth=None, threads=None, p
     """The CNTK Gram Θ(X_i, Z_j) of (n, C, H, W) image arrays (Z None: X × X).
     arch 'lantk': the LANTK paper's CNN (neural-tangents' jax_models.CNN, inputs scaled by
     1/channels); 'arora': Arora et al.'s depth-`depth` CNTK (flatten = CNTK-V, gap = CNTK-GAP).
-    progress=True prints progress lines on stderr."""
+    progress: True for a bar on stderr, or a callable progress(done_pairs, total_pairs)."""
     if arch == 'arora' and depth is None:
         raise ValueError("depth: required with arch='arora'")
     return _cntk_block(X, Z, arch, depth, readout, threads, progress)

@@ -146,14 +146,30 @@ def weisfeiler_lehman(graphs, graphs_b=None, n_iter=5, normalize=False, init='ta
     if graphs_b is None:
         return _wl_full(a, n_iter, init, normalize, threads, all_iterations)
     b = _graphs.as_graphset(graphs_b, node_label, tags)
-    full = _wl_full(_graphs.concat(b, a), n_iter, init, False, threads, True)
-    nb = len(b)
-    out = []
-    for K in full:
-        block = np.ascontiguousarray(K[nb:, :nb])
-        if normalize:
-            d = np.diagonal(K)
-            with np.errstate(divide='ignore', invalid='ignore'):
-                block = np.nan_to_num(block / np.sqrt(np.outer(d[nb:], d[:nb])))
-        out.append(block)
-    return out if all_iterations else out[-1]
+    both = _graphs.concat(b, a)
+    out = [_wl_cross(both, len(b), h, init, normalize, threads)
+           for h in (range(int(n_iter) + 1) if all_iterations else [n_iter])]
+    return out if all_iterations else out[0]
+
+
+_l.ntkb_wl_cross.argtypes = [_graphs.GS_P, c_size_t, c_int, c_size_t, c_int, _lib.c_double_p,
+                             _lib.c_double_p]
+
+
+def _wl_cross(both, nb, n_iter, init, normalize, threads):
+    """The rows × columns block of K_H for a set holding the nb column graphs first."""
+    H = int(n_iter)
+    if H < 0 or H != n_iter:
+        raise ValueError(f'n_iter: expected a non-negative integer, got {n_iter!r}')
+    if init not in WL_INIT:
+        raise ValueError(f"init: expected one of {', '.join(WL_INIT)}, got {init!r}")
+    out = np.empty((len(both) - nb, nb))
+    diag = np.empty(len(both))
+    _lib.check(_l.ntkb_wl_cross(both.handle().ptr, H, WL_INIT[init], nb,
+                                _lib.as_threads(threads), _lib.dptr(out), _lib.dptr(diag)))
+    if normalize:  # as ntkb_wl_normalize: K / (sqrt(K_aa) sqrt(K_bb)), 0 for an empty graph
+        d = np.sqrt(np.maximum(diag, 0.0))
+        with np.errstate(divide='ignore', invalid='ignore'):
+            out /= np.outer(d[nb:], d[:nb])
+        out[~np.isfinite(out)] = 0.0
+    return out

@@ -29,10 +29,24 @@ def mutag():
 
 
 @pytest.fixture(scope='session')
-def mutag_bench_gntk(tmp_path_factory):
-    """bench_gntk's MUTAG Grams (L = 2, R = 2): {(l, jk): array}."""
+def mutag_bench_gntk_dir(tmp_path_factory):
+    """A directory with bench_gntk's MUTAG Grams (L = 2, R = 2)."""
     out = tmp_path_factory.mktemp('bench_gntk')
     subprocess.run([program('bench_gntk'), '--dataset', 'MUTAG', '--blocks', '2', '--mlp', '2',
                     '--out', str(out), '--threads', '2', '--quiet'], check=True,
                    stdout=subprocess.DEVNULL)
-    return {(l, jk): np.load(out / f'gram-L{l}-jk{jk}.npy') for l in (1, 2) for jk in (0, 1)}
+    return out
+
+
+@pytest.fixture(scope='session')
+def mutag_bench_gntk(mutag_bench_gntk_dir):
+    """bench_gntk's MUTAG Grams: {(l, jk): array}."""
+    return {(l, jk): np.load(mutag_bench_gntk_dir / f'gram-L{l}-jk{jk}.npy')
+            for l in (1, 2) for jk in (0, 1)}
+
+
+@pytest.fixture(scope='session')
+def mutag_bench_gntk_files(mutag_bench_gntk_dir):
+    """The same .npy files as bytes: {(l, jk): bytes}."""
+    return {(l, jk): (mutag_bench_gntk_dir / f'gram-L{l}-jk{jk}.npy').read_bytes()
+            for l in (1, 2) for jk in (0, 1)}

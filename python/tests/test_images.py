@@ -43,3 +43,13 @@ def test_lantk_kr():
     assert set(r.predictions) <= {0, 1}
     r2 = ntkbench.lantk(X, y, Xt, variant='kr-v2', lam=0.0, threads=2)
     assert np.allclose(r2.K_train, H[:12, :12], rtol=1e-13)
+
+
+def test_cntk_progress_callback():
+    seen = []
+    X = images(40)
+    ntkbench.cntk(X, threads=2, progress=lambda d, t: seen.append((d, t)))
+    assert seen and seen[-1] == (40 * 41 // 2, 40 * 41 // 2)
+    seen.clear()
+    ntkbench.cntk(X[:7], X[7:], threads=2, progress=lambda d, t: seen.append(d))
+    assert seen[-1] == 7 * 33

@@ -294,6 +294,33 @@ static void gram_add(const wl_state *s, double *acc)
     }
 }
 
+/* out[(a − n_b)·n_b + b] += ⟨φ(a), φ(b)⟩ for the row graphs a ≥ n_b and the column graphs
+ * b < n_b; diag[g] += ⟨φ(g), φ(g)⟩ for every graph (NULL: not wanted).  Postings are in
+ * increasing graph order, so each row stops at the first row graph. */
+static void cross_add(const wl_state *s, size_t n_b, double *out, double *diag)
+{
+    const long lng = (long)s->ng;
+#if NTKB_HAVE_OPENMP
+#pragma omp parallel for schedule(dynamic, 8) num_threads(s->threads)
+#endif
+    for (long lg = 0; lg < lng; lg++) {
+        const size_t a = (size_t)lg, base = s->gs->graph_ptr[a];
+        double self = 0.0;
+        for (size_t i = 0; i < s->h_len[a]; i++) {
+            const double ca = (double)s->h_cnt[base + i];
+            self += ca * ca;
+            if (a < n_b)
+                continue;
+            double *row = out + (a - n_b) * n_b;
+            const int32_t l = s->h_lab[base + i];
+            for (size_t q = s->p_ptr[l]; q < s->p_ptr[l + 1] && (size_t)s->p_graph[q] < n_b; q++)
+                row[s->p_graph[q]] += ca * (double)s->p_cnt[q];
+        }
+        if (diag)
+            diag[a] += self;
+    }
+}
+
 /* dst ← the symmetric matrix whose upper triangle is src's (dst may equal src). */
 static void copy_symmetric(const double *src, double *dst, size_t n, int threads)
 {
@@ -350,15 +377,23 @@ static ntkb_status run(wl_state *s, size_t H, ntkb_wl_init init, const uint8_t *
     return st;
 }
 
-ntkb_status ntkb_wl_grams(const ntkb_graphset *gs, size_t H, ntkb_wl_init init,
-                          const uint8_t *want, int threads, ntkb_gram **out,
-                          size_t *n_labels_out)
+static ntkb_status check_args(const ntkb_graphset *gs, const void *out, ntkb_wl_init init)
 {
     if (!gs || !out || gs->n_graphs == 0 || init < NTKB_WL_INIT_TAGS ||
         init > NTKB_WL_INIT_DEGREE)
         return ntkb_error(NTKB_EINVAL, "wl: NULL argument, empty graph set or bad init");
     if (gs->n_nodes >= (size_t)INT32_MAX || gs->n_graphs >= (size_t)INT32_MAX)
         return ntkb_error(NTKB_EINVAL, "wl: more than INT32_MAX nodes or graphs");
+    return NTKB_OK;
+}
+
+ntkb_status ntkb_wl_grams(const ntkb_graphset *gs, size_t H, ntkb_wl_init init,
+                          const uint8_t *want, int threads, ntkb_gram **out,
+                          size_t *n_labels_out)
+{
+    ntkb_status st0 = check_args(gs, out, init);
+    if (st0)
+        return st0;
     for (size_t h = 0; h <= H; h++)
         out[h] = NULL;
     wl_state s;
@@ -371,6 +406,36 @@ ntkb_status ntkb_wl_grams(const ntkb_graphset *gs, size_t H, ntkb_wl_init init,
             ntkb_gram_free(out[h]);
             out[h] = NULL;
         }
+    return st;
+}
+
+ntkb_status ntkb_wl_cross(const ntkb_graphset *gs, size_t H, ntkb_wl_init init, size_t n_b,
+                          int threads, double *out, double *diag)
+{
+    ntkb_status st = check_args(gs, out, init);
+    if (st)
+        return st;
+    if (n_b == 0 || n_b >= gs->n_graphs)
+        return ntkb_error(NTKB_EINVAL, "wl: %zu column graphs of %zu: expected at least one "
+                          "graph in each group", n_b, gs->n_graphs);
+    wl_state s;
+    st = state_alloc(&s, gs, threads);
+    if (!st) {
+        memset(out, 0, (gs->n_graphs - n_b) * n_b * sizeof *out);
+        if (diag)
+            memset(diag, 0, gs->n_graphs * sizeof *diag);
+        st = initial_labels(&s, init);
+    }
+    for (size_t h = 0; h <= H && !st; h++) {
+        if (h > 0) {
+            build_signatures(&s);
+            if ((st = compress(&s)))
+                break;
+        }
+        if (!(st = histograms(&s)))
+            cross_add(&s, n_b, out, diag);
+    }
+    state_free(&s);
     return st;
 }
 

@@ -64,6 +64,19 @@ ntkb_status ntkb_wl_grams(const ntkb_graphset *gs, size_t H, ntkb_wl_init init,
                           const uint8_t *want, int threads, ntkb_gram **out,
                           size_t *n_labels_out);
 
+/* The block of K_H between the first n_b graphs of gs (columns, e.g. the training graphs) and
+ * the others (rows), without the Gram of either group: out (n_a × n_b doubles, row-major,
+ * caller-allocated, n_a = N − n_b) ← K_H(graph n_b + r, graph c); diag (NULL or N doubles) ←
+ * K_H(g, g) for every graph.  The label dictionary spans the whole set, so the values equal
+ * those entries of ntkb_wl_grams (integers: bit for bit) and, since a label id stands for one
+ * signature history whatever the dictionary, GraKeL's transform of the rows after fit on the
+ * columns.  Returns NTKB_OK, NTKB_EINVAL (as ntkb_wl_grams, or a group
+ * without graphs) or NTKB_ENOMEM.  Memory: O(nodes + edges) besides the caller's arrays.
+ * Time complexity: the relabelling of ntkb_wl_grams plus, per iteration, Σ_labels (row graphs
+ * with the label)·(column graphs with it). */
+ntkb_status ntkb_wl_cross(const ntkb_graphset *gs, size_t H, ntkb_wl_init init, size_t n_b,
+                          int threads, double *out, double *diag);
+
 /* Cosine normalisation in place: K_ij ← K_ij / sqrt(K_ii K_jj); a row/column whose diagonal is
  * ≤ 0 (an empty graph) becomes 0.  Returns NTKB_OK or NTKB_EINVAL (NULL), NTKB_ENOMEM.
  * Time complexity: O(N²). */

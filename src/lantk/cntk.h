@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "core/status.h"
+#include "core/tiles.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -112,6 +113,12 @@ double ntkb_cntk_pair(const ntkb_cntk *k, const double *x, const double *cx, con
  * Time complexity: na·nb (or na(na+1)/2) pair evaluations. */
 ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size_t nb,
                            const double *xb, int threads, int progress, double *out);
+
+/* As ntkb_cntk_gram, with `on_progress` (may be NULL) called with `arg` after every tile of
+ * pairs, one call at a time, with the pairs done and the total.  Returns as ntkb_cntk_gram. */
+ntkb_status ntkb_cntk_gram_progress(const ntkb_cntk *k, size_t na, const double *xa, size_t nb,
+                                    const double *xb, int threads, int progress,
+                                    ntkb_tiles_progress_fn on_progress, void *arg, double *out);
 
 #ifdef __cplusplus
 }

@@ -43,6 +43,13 @@ static ntkb_status fill_caches(const ntkb_cntk *k, size_t n, const double *x, do
 ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size_t nb,
                            const double *xb, int threads, int progress, double *out)
 {
+    return ntkb_cntk_gram_progress(k, na, xa, nb, xb, threads, progress, NULL, NULL, out);
+}
+
+ntkb_status ntkb_cntk_gram_progress(const ntkb_cntk *k, size_t na, const double *xa, size_t nb,
+                                    const double *xb, int threads, int progress,
+                                    ntkb_tiles_progress_fn on_progress, void *arg, double *out)
+{
     if (!k || !xa || !out || na == 0 || (xb && nb == 0))
         return ntkb_error(NTKB_EINVAL, "ntkb_cntk_gram: NULL argument or empty set");
     const int sym = xb == NULL;
@@ -64,7 +71,7 @@ ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size
     const size_t ta = (na + TILE - 1) / TILE, tb = (nb + TILE - 1) / TILE;
     const size_t ntiles = ta * tb;
     const double total = sym ? 0.5 * (double)na * (double)(na + 1) : (double)na * (double)nb;
-    double done_pairs = 0.0, t0 = ntkb_clock_now(), last = t0;
+    double done_pairs = 0.0, done_cb = 0.0, t0 = ntkb_clock_now(), last = t0;
     int failed = 0;
 #pragma omp parallel num_threads(ntkb_threads_resolve(threads)) reduction(| : failed)
     {
@@ -88,6 +95,13 @@ ntkb_status ntkb_cntk_gram(const ntkb_cntk *k, size_t na, const double *xa, size
                         out[j * nb + i] = v;
                     cnt++;
                 }
+            if (on_progress) {
+#pragma omp critical(ntkb_cntk_progress)
+                {
+                    done_cb += (double)cnt;
+                    on_progress(arg, done_cb, total);
+                }
+            }
             if (progress) {
                 double d;
 #pragma omp atomic capture
