@@ -95,7 +95,7 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     ntkb_protocol_opts po = ntkb_protocol_opts_default();
     po.threads = o->threads;
     po.progress = !o->quiet;
-    po.solver = (ntkb_solver)o->solver;
+    po.solver = (ntkb_solver)(protocol == NTKB_PROTOCOL_NESTED ? o->nested_solver : o->solver);
     po.svm.max_iter = o->max_iter;
     po.protocols = protocol;
     po.n_C = n_C;
@@ -203,7 +203,8 @@ static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
 /* The search a row reports: "released grid; SMO max_iter 500000", "released grid (R=3, degree
  * only); LIBSVM 3.24", or for WL "h = 1..6; SMO max_iter 500000". */
-static void grid_label(const ntkb_graph_bench_opts *o, int wl, char *buf, size_t size)
+static void grid_label(const ntkb_graph_bench_opts *o, int wl, int solver_kind, char *buf,
+                       size_t size)
 {
     char only[64] = "", solver[48];
     size_t len = 0;
@@ -219,8 +220,10 @@ static void grid_label(const ntkb_graph_bench_opts *o, int wl, char *buf, size_t
     if (o->scale_only >= 0)
         snprintf(only + len, sizeof only - len, "%s%s", sep,
                  o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform");
-    if (o->solver == NTKB_SOLVER_LIBSVM)
+    if (solver_kind == NTKB_SOLVER_LIBSVM)
         snprintf(solver, sizeof solver, "LIBSVM 3.24");
+    else if (solver_kind == NTKB_SOLVER_PATH)
+        snprintf(solver, sizeof solver, "SMO path (converged, warm-started along C)");
     else if (o->max_iter >= 0)
         snprintf(solver, sizeof solver, "SMO max_iter %ld", o->max_iter);
     else
@@ -267,7 +270,7 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
         return st;
     ntkb_report_row row = base_row(gs, o, method, "paper", &r, kernel_s, s->seconds);
     char grid[160];
-    grid_label(o, strcmp(method, "WL") == 0, grid, sizeof grid);
+    grid_label(o, strcmp(method, "WL") == 0, o->solver, grid, sizeof grid);
     snprintf(row.params, sizeof row.params,
              "%s, %s, C=%.4g (best of %zu candidates x 2 x %zu C; %s; %zu of %zu fits capped)",
              ntkb_protocol_candidate_name(s->paper, r.best.candidate), variant_name(r.best.variant),
@@ -288,9 +291,10 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
             best = a, best_count = count;
     }
     row = base_row(gs, o, method, "nested", &r, kernel_s, s->seconds);
+    grid_label(o, strcmp(method, "WL") == 0, o->nested_solver, grid, sizeof grid);
     snprintf(row.params, sizeof row.params,
-             "inner 5-fold CV per outer fold over %zu candidates x 2 x %zu C; most chosen: %s (%zu/%zu folds)",
-             ntkb_protocol_n_candidates(s->nested), o->nested_C,
+             "inner 5-fold CV per outer fold over %zu candidates x 2 x %zu C; %s; most chosen: %s (%zu/%zu folds)",
+             ntkb_protocol_n_candidates(s->nested), o->nested_C, grid,
              ntkb_protocol_candidate_name(s->nested, r.fold_best[best].candidate), best_count,
              r.n_folds);
     printf("%-10s %-5s nested: %6.2f ± %5.2f  %s\n", gs->name, method, row.mean, row.std, row.params);
@@ -339,5 +343,7 @@ ntkb_graph_bench_opts ntkb_graph_bench_opts_default(void)
     o.nested_C = 20;
     o.scale_only = -1;
     o.max_iter = 500000;
+    o.solver = NTKB_SOLVER_SMO;
+    o.nested_solver = NTKB_SOLVER_PATH;
     return o;
 }
