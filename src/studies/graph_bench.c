@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/atomic.h"
 #include "core/gram.h"
 #include "core/tiles.h"
 #include "eval/protocol.h"
@@ -77,6 +78,9 @@ static gntk_grid grid_for(const char *name, const ntkb_graph_bench_opts *o)
 typedef struct {
     ntkb_protocol *paper, *nested;
     double seconds;
+    /* records of finished blocks of fits: the working copy beside the cached passes and the
+     * committed one in RESULTS/blocks, [0] paper, [1] nested */
+    char live[2][4608], kept[2][4608];
 } searches;
 
 /* n values of search.py's logspace(-2, 4, 120), evenly spaced in index, both ends included. */
@@ -90,7 +94,7 @@ static double *c_grid(size_t n)
 
 static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
                                 const ntkb_graph_bench_opts *o, size_t n_C, unsigned protocol,
-                                ntkb_protocol **out)
+                                const char *live, const char *kept, ntkb_protocol **out)
 {
     ntkb_protocol_opts po = ntkb_protocol_opts_default();
     po.threads = o->threads;
@@ -98,6 +102,9 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     po.solver = (ntkb_solver)(protocol == NTKB_PROTOCOL_NESTED ? o->nested_solver : o->solver);
     po.svm.max_iter = o->max_iter;
     po.protocols = protocol;
+    po.blocks = live;
+    po.blocks_seed = kept;
+    po.blocks_label = gs->name;
     po.n_C = n_C;
     po.C = c_grid(n_C);
     if (!po.C)
@@ -108,13 +115,66 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     return st;
 }
 
+/* The name of one search's record: family, protocol, C grid size and solver, e.g.
+ * "GNTK-paper-C120-smo" (the record's header checks the rest). */
+static void record_name(const ntkb_graph_bench_opts *o, const char *family, int nested,
+                        char *buf, size_t size)
+{
+    const int solver = nested ? o->nested_solver : o->solver;
+    char sv[48];
+    if (solver == NTKB_SOLVER_SMO && o->max_iter != 500000)
+        snprintf(sv, sizeof sv, "smo-maxiter%ld", o->max_iter);
+    else
+        snprintf(sv, sizeof sv, "%s", solver == NTKB_SOLVER_LIBSVM ? "libsvm"
+                                      : solver == NTKB_SOLVER_PATH ? "path" : "smo");
+    snprintf(buf, size, "%s-%s-C%zu-%s", family, nested ? "nested" : "paper",
+             nested ? o->nested_C : o->paper_C, sv);
+}
+
+/* The records of one kernel family (GNTK or WL): CACHE/<dataset>/blocks-<search>.txt while
+ * running, copied after every candidate to RESULTS/blocks/<dataset>-<search>.txt, which seeds a
+ * run on another machine. */
 static ntkb_status searches_alloc(const ntkb_graphset *gs, const ntkb_folds *f,
-                                  const ntkb_graph_bench_opts *o, searches *s)
+                                  const ntkb_graph_bench_opts *o, const char *family, searches *s)
 {
     memset(s, 0, sizeof *s);
-    ntkb_status st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, &s->paper);
+    char dir[4200], name[128];
+    ntkb_status st = ntkb_fs_mkdir(o->cache_dir);
+    snprintf(dir, sizeof dir, "%s/%s", o->cache_dir, gs->name);
+    if (!st)
+        st = ntkb_fs_mkdir(dir);
+    snprintf(dir, sizeof dir, "%s/blocks", o->results_dir);
+    if (!st)
+        st = ntkb_fs_mkdir(dir);
+    for (int k = 0; k < 2; k++) {
+        record_name(o, family, k, name, sizeof name);
+        snprintf(s->live[k], sizeof s->live[k], "%s/%s/blocks-%s.txt", o->cache_dir, gs->name,
+                 name);
+        snprintf(s->kept[k], sizeof s->kept[k], "%s/%s-%s.txt", dir, gs->name, name);
+    }
+    if (!st)
+        st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, s->live[0], s->kept[0],
+                          &s->paper);
     if (st == NTKB_OK && o->nested_C > 0)
-        st = protocol_for(gs, f, o, o->nested_C, NTKB_PROTOCOL_NESTED, &s->nested);
+        st = protocol_for(gs, f, o, o->nested_C, NTKB_PROTOCOL_NESTED, s->live[1], s->kept[1],
+                          &s->nested);
+    return st;
+}
+
+/* Copies a record of fits onto its committed name, atomically. */
+static ntkb_status keep_record(const char *live, const char *kept)
+{
+    char *text = ntkb_fs_slurp(live, (size_t)1 << 30);
+    if (!text)
+        return ntkb_error(NTKB_EIO, "%s: cannot read", live);
+    ntkb_atomic_file f = {0};
+    ntkb_status st = ntkb_atomic_open(&f, kept);
+    if (!st && fputs(text, f.fp) == EOF) {
+        ntkb_atomic_abort(&f);
+        st = ntkb_error(NTKB_EIO, "%s: cannot write", kept);
+    } else if (!st)
+        st = ntkb_atomic_commit(&f);
+    free(text);
     return st;
 }
 
@@ -128,8 +188,12 @@ static ntkb_status searches_add(searches *s, const char *name, const double *gra
 {
     double t0 = ntkb_clock_now();
     ntkb_status st = ntkb_protocol_add(s->paper, name, gram);
+    if (st == NTKB_OK)
+        st = keep_record(s->live[0], s->kept[0]);
     if (st == NTKB_OK && s->nested)
         st = ntkb_protocol_add(s->nested, name, gram);
+    if (st == NTKB_OK && s->nested)
+        st = keep_record(s->live[1], s->kept[1]);
     s->seconds += ntkb_clock_now() - t0;
     if (!quiet && st == NTKB_OK)
         fprintf(stderr, "evaluated %s (%.1f s so far)\n", name, s->seconds);
@@ -312,8 +376,8 @@ ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
     if (st == NTKB_OK && (st = ntkb_dataset_dir(o->dataset, NULL, dir, sizeof dir)) == NTKB_OK)
         st = ntkb_folds_read(dir, 10, gs->n_graphs, &folds);
     if (st == NTKB_OK && (st = ntkb_fs_mkdir(o->results_dir)) == NTKB_OK &&
-        (st = searches_alloc(gs, folds, o, &gntk)) == NTKB_OK)
-        st = searches_alloc(gs, folds, o, &wl);
+        (st = searches_alloc(gs, folds, o, "GNTK", &gntk)) == NTKB_OK)
+        st = searches_alloc(gs, folds, o, "WL", &wl);
     if (st == NTKB_OK)
         st = add_gntk(gs, o, &gntk, &gntk_s);
     if (st == NTKB_OK)
