@@ -17,6 +17,7 @@
 #include "core/gram.h"
 #include "core/status.h"
 #include "eval/folds_util.h"
+#include "eval/protocol.h"
 #include "eval/smo.h"
 #include "eval/svm.h"
 #include "gntk/graphset.h"
@@ -278,6 +279,53 @@ static void test_iteration_cap(void **state)
     free(g);
 }
 
+/* Warm starts along an ascending C grid (the path solver): every solve converges, from a start
+ * that is feasible (else the solver would end elsewhere), in fewer iterations than from zero,
+ * and predicts as the cold converged fit (both are LIBSVM-tolerance optima). */
+static void test_warm_path(void **state)
+{
+    (void)state;
+    int64_t *y = NULL;
+    size_t n;
+    ntkb_gram *g = NULL;
+    ntkb_folds *folds = NULL;
+    load_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", &y, &n, &g, &folds);
+    double *v = malloc(n * n * sizeof *v);
+    assert_int_equal(ntkb_svm_gram_variant(g->data, n, NTKB_SVM_SCALED, 1, v, NULL), NTKB_OK);
+    ntkb_smo_fold *warm = NULL, *cold = NULL;
+    const size_t *tr = folds->train[2], nt = folds->n_train[2];
+    assert_int_equal(ntkb_smo_fold_alloc(v, n, y, tr, nt, &warm), NTKB_OK);
+    assert_int_equal(ntkb_smo_fold_alloc(v, n, y, tr, nt, &cold), NTKB_OK);
+    ntkb_smo_params pw = ntkb_smo_params_default(), pc = pw;
+    pw.max_iter = pc.max_iter = -1;
+    pw.warm = 1;
+    long iw = 0, ic = 0;
+    size_t agree = 0, total = 0;
+    for (size_t k = 40; k < 120; k += 8) {
+        const double C = ntkb_protocol_default_C(k, 120);
+        ntkb_smo_info a, b;
+        assert_int_equal(ntkb_smo_fold_fit(warm, C, &pw, &a), NTKB_OK);
+        assert_int_equal(ntkb_smo_fold_fit(cold, C, &pc, &b), NTKB_OK);
+        assert_int_equal(a.n_capped + b.n_capped, 0);
+        iw += a.iterations, ic += b.iterations;
+        for (size_t it = 0; it < n; it++) {
+            int64_t la, lb;
+            assert_int_equal(ntkb_smo_fold_predict(warm, it, NULL, &la), NTKB_OK);
+            assert_int_equal(ntkb_smo_fold_predict(cold, it, NULL, &lb), NTKB_OK);
+            agree += la == lb, total++;
+        }
+    }
+    if (!(iw < ic) || agree * 100 < total * 98)
+        fail_msg("warm %ld iterations, cold %ld; predictions agree on %zu of %zu", iw, ic, agree,
+                 total);
+    ntkb_smo_fold_free(warm);
+    ntkb_smo_fold_free(cold);
+    free(v);
+    ntkb_folds_free(folds);
+    ntkb_gram_free(g);
+    free(y);
+}
+
 static void test_single_class_and_errors(void **state)
 {
     (void)state;
@@ -317,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_mutag_gram),
         cmocka_unit_test(test_reference_capped),
         cmocka_unit_test(test_iteration_cap),
+        cmocka_unit_test(test_warm_path),
         cmocka_unit_test(test_single_class_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
