@@ -153,7 +153,7 @@ static void test_torn_tampered_foreign(void **state)
     assert_int_equal(system(cmd), 0);
     assert_int_equal(search(&fx, NTKB_PROTOCOL_PAPER, 1, copy, NULL, 4, &p1, NULL),
                      NTKB_EFORMAT);
-    assert_non_null(strstr(ntkb_last_error(), "edited.txt:10:"));
+    assert_non_null(strstr(ntkb_last_error(), "edited.txt:11:"));
     assert_non_null(strstr(ntkb_last_error(), "hash"));
     /* another search: another C grid, or the nested protocol */
     assert_int_equal(search(&fx, NTKB_PROTOCOL_PAPER, 1, path, NULL, 5, &p1, NULL),

@@ -78,6 +78,16 @@ if [ $rc -eq 3 ] && grep -q "stopped after 5 blocks" "$tmp/err" &&
 else
   echo "not ok $n - resume (rc $rc): $(head -c 300 "$tmp/err")"; fails=$((fails + 1))
 fi
+# scripts/blocks-maxima re-derives the paper maximum from the committed record alone
+n=$((n + 1))
+want=$(awk '$2 == "GNTK" && $3 == "paper" { print $5 }' "$tmp/out")
+got=$(/usr/bin/python3 "$(dirname "$0")/../scripts/blocks-maxima" \
+  "$tmp/res2/blocks/MUTAG-GNTK-paper-C2-smo.txt" | awk '/^paper:/ { print $2 }')
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+  echo "ok $n - scripts/blocks-maxima re-derives the paper row from the record ($got)"
+else
+  echo "not ok $n - blocks-maxima: '$got', the row: '$want'"; fails=$((fails + 1))
+fi
 # A record of fits from another search is refused (exit 2, naming the file and line)
 n=$((n + 1))
 sed -i 's/^dataset MUTAG$/dataset PTC/' "$tmp/cache2/MUTAG/blocks-WL-paper-C2-smo.txt"

@@ -165,7 +165,7 @@ static ntkb_status open_blocks(ntkb_protocol *p, const ntkb_protocol_opts *o)
     const char *solver = o->solver == NTKB_SOLVER_LIBSVM ? "libsvm"
                          : o->solver == NTKB_SOLVER_PATH ? "path" : "smo";
     const long max_iter = o->solver == NTKB_SOLVER_SMO ? o->svm.max_iter : -1;
-    char id[1024];
+    char id[4096];
     snprintf(id, sizeof id,
              "dataset %s\nprotocol %s\nsolver %s eps=%.17g shrinking=%d max_iter=%ld\n"
              "C n=%zu fp=%016llx\nvariants 0x%x\nfolds n=%zu items=%zu fp=%016llx\n"
@@ -174,6 +174,17 @@ static ntkb_status open_blocks(ntkb_protocol *p, const ntkb_protocol_opts *o)
              p->inner ? "nested" : "paper", solver, o->svm.eps, o->svm.shrinking, max_iter,
              p->n_C, (unsigned long long)cs, p->opts.variants, p->n_folds, p->n,
              (unsigned long long)folds, p->inner, (unsigned long long)o->seed);
+    /* the test-fold sizes, so that readers of the record can turn counts into accuracies */
+    size_t len = strlen(id);
+    len += (size_t)snprintf(id + len, sizeof id - len, "tests");
+    for (size_t f = 0; f < p->n_folds && len < sizeof id; f++)
+        len += (size_t)snprintf(id + len, sizeof id - len, " %zu", p->test[f].n);
+    for (size_t k = 0; k < p->n_folds * p->inner && len < sizeof id; k++)
+        len += (size_t)snprintf(id + len, sizeof id - len, " %zu", p->in_test[k].n);
+    if (len + 1 >= sizeof id)
+        return ntkb_error(NTKB_EINVAL, "protocol: too many folds for a record of fits");
+    id[len++] = '\n';
+    id[len] = '\0';
     return ntkb_blocks_open(o->blocks, o->blocks_seed, id, p->n_C, &p->blocks);
 }
 

@@ -12,6 +12,7 @@
  *   variants 0x6
  *   folds n=10 items=188 fp=...
  *   inner k=0 seed=20190513
+ *   tests 19 19 ... (test sizes of the tasks, outer then inner)
  *   fingerprint 1f0e...
  *   b <gram> <variant> <task> <capped> <count_1> ... <count_n> <name> <line hash>
  *
