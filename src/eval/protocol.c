@@ -298,6 +298,13 @@ static void task_lists(const ntkb_protocol *p, size_t v, size_t r, const index_l
     }
 }
 
+/* The path solver has no cap of its own; it keeps LIBSVM 3.24's safety net, max(10⁷, 100·l)
+ * iterations per binary solve (l: the fold's training size, an upper bound of LIBSVM's l). */
+static long path_cap(size_t l)
+{
+    return l > 100000 ? (long)(100 * l) : 10000000L;
+}
+
 /* Every C of one fold with the C SMO solver: the fold's float Gram is built once.  The path
  * solver goes up the grid, each fit warm-started from the one before. */
 static ntkb_status fold_smo(ntkb_protocol *p, const double *vgram, size_t v, size_t r,
@@ -309,7 +316,8 @@ static ntkb_status fold_smo(ntkb_protocol *p, const double *vgram, size_t v, siz
     task_lists(p, v, r, &tr, &te, &slot, &stride);
     const int path = p->opts.solver == NTKB_SOLVER_PATH;
     const ntkb_smo_params sp = {.eps = p->opts.svm.eps, .shrinking = p->opts.svm.shrinking,
-                                .max_iter = path ? -1 : p->opts.svm.max_iter, .warm = path};
+                                .max_iter = path ? path_cap(tr->n) : p->opts.svm.max_iter,
+                                .warm = path};
     ntkb_smo_fold *f = NULL;
     ntkb_status st = ntkb_smo_fold_alloc(vgram, p->n, p->labels, tr->idx, tr->n, &f);
     for (size_t k = 0; k < p->n_C && !st; k++) {

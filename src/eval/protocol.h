@@ -61,8 +61,9 @@ typedef enum {
     NTKB_SOLVER_SMO = 0,    /* smo.h: LIBSVM's algorithm with sklearn's max_iter (default) */
     NTKB_SOLVER_LIBSVM = 1, /* LIBSVM 3.24 through svm.h */
     NTKB_SOLVER_PATH = 2    /* smo.h converged along the C grid: each C of a fold starts from
-                               the previous C's solution (scaled), no iteration cap, LIBSVM's
-                               tolerance (svm.eps); not decision-identical to the others */
+                               the previous C's solution (scaled), LIBSVM's tolerance (svm.eps),
+                               no cap but LIBSVM's own max(1e7, 100 l); not decision-identical
+                               to the others */
 } ntkb_solver;
 
 typedef struct {
