@@ -7,6 +7,7 @@
 
 #include "core/rng.h"
 #include "mutag_fixture.h"
+#include "smo_ref.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "core/gram.h"
 #include "core/status.h"
 #include "eval/folds_util.h"
+#include "eval/protocol.h"
 #include "eval/smo.h"
 #include "eval/svm.h"
 #include "gntk/graphset.h"
@@ -148,6 +150,106 @@ static void test_mutag_gram(void **state)
     free(y);
 }
 
+/* The first transcription (tests/smo_ref.h) on one two-class fold: training rows grouped by
+ * class as smo.c groups them; its coefficients, bias and iteration count, capped or not, must
+ * be reproduced bit for bit by ntkb_smo_fold_fit (decision values compared on every item). */
+static void compare_with_ref(const double *g, size_t n, const int64_t *y, const size_t *train,
+                             size_t n_train, double C, int shrinking, long max_iter)
+{
+    int m = 0, *rows = malloc(n_train * sizeof *rows);
+    size_t *item = malloc(n_train * sizeof *item);
+    signed char *y0 = malloc(n_train);
+    const int64_t cls[2] = {y[train[0]] < y[train[1]] ? y[train[0]] : y[train[1]],
+                            y[train[0]] < y[train[1]] ? y[train[1]] : y[train[0]]};
+    for (int c = 0; c < 2; c++)
+        for (size_t t = 0; t < n_train; t++)
+            if (y[train[t]] == cls[c]) {
+                item[m] = train[t];
+                rows[m] = m;
+                y0[m++] = c == 0 ? +1 : -1;
+            }
+    assert_int_equal((size_t)m, n_train);
+    float *kf = malloc((size_t)m * (size_t)m * sizeof *kf);
+    double *kd = malloc((size_t)m * sizeof *kd), *coef = malloc((size_t)m * sizeof *coef);
+    for (int a = 0; a < m; a++) {
+        for (int b = 0; b < m; b++)
+            kf[(size_t)a * (size_t)m + (size_t)b] = (float)g[item[a] * n + item[b]];
+        kd[a] = g[item[a] * n + item[a]];
+    }
+    ref_solver r = {.kf = kf, .ldk = (size_t)m, .kdiag = kd};
+    r.fp = malloc((size_t)m * sizeof(int));
+    r.act = malloc((size_t)m * sizeof(int));
+    r.y = malloc((size_t)m);
+    r.status = malloc((size_t)m);
+    r.alpha = malloc((size_t)m * sizeof(double));
+    r.G = malloc((size_t)m * sizeof(double));
+    r.G_bar = malloc((size_t)m * sizeof(double));
+    r.qd = malloc((size_t)m * sizeof(double));
+    r.work = malloc((size_t)m * sizeof(double));
+    double rho;
+    long iters;
+    int capped = ref_smo_solve(&r, rows, y0, m, C, 1e-3, shrinking, max_iter, coef, &rho, &iters);
+    ntkb_smo_fold *f = NULL;
+    assert_int_equal(ntkb_smo_fold_alloc(g, n, y, train, n_train, &f), NTKB_OK);
+    ntkb_smo_params p = ntkb_smo_params_default();
+    p.shrinking = shrinking;
+    p.max_iter = max_iter;
+    ntkb_smo_info info;
+    assert_int_equal(ntkb_smo_fold_fit(f, C, &p, &info), NTKB_OK);
+    if (info.iterations != iters || (int)info.n_capped != capped)
+        fail_msg("C=%g shrinking=%d max_iter=%ld: %ld iterations (capped %zu), reference %ld (%d)",
+                 C, shrinking, max_iter, info.iterations, info.n_capped, iters, capped);
+    for (size_t it = 0; it < n; it++) {
+        double sum = 0.0, dec;
+        int64_t lab;
+        for (int a = 0; a < m; a++)
+            if (coef[a] != 0.0)
+                sum += coef[a] * g[it * n + item[a]];
+        sum -= rho;
+        assert_int_equal(ntkb_smo_fold_predict(f, it, &dec, &lab), NTKB_OK);
+        if (dec != sum)
+            fail_msg("C=%g shrinking=%d max_iter=%ld item %zu: %.17g, reference %.17g", C,
+                     shrinking, max_iter, it, dec, sum);
+    }
+    ntkb_smo_fold_free(f);
+    free(r.fp), free(r.act), free(r.y), free(r.status), free(r.alpha), free(r.G);
+    free(r.G_bar), free(r.qd), free(r.work);
+    free(kf), free(kd), free(coef), free(rows), free(item), free(y0);
+}
+
+static void test_reference_capped(void **state)
+{
+    (void)state;
+    int64_t *y = NULL;
+    size_t n;
+    ntkb_gram *g = NULL;
+    ntkb_folds *folds = NULL;
+    load_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", &y, &n, &g, &folds);
+    double *v = malloc(n * n * sizeof *v);
+    const double Cs[] = {0.01, 3.0, 1e4};
+    const long caps[] = {0, 1, 37, 1000, 20000, -1};
+    for (int var = NTKB_SVM_SCALED; var <= NTKB_SVM_COSINE; var++) {
+        assert_int_equal(ntkb_svm_gram_variant(g->data, n, var, 1, v, NULL), NTKB_OK);
+        for (size_t c = 0; c < 3; c++)
+            for (size_t k = 0; k < 6; k++)
+                for (int sh = 0; sh <= 1; sh++)
+                    compare_with_ref(v, n, y, folds->train[3], folds->n_train[3], Cs[c], sh,
+                                     caps[k]);
+    }
+    enum { N = 300 };
+    int64_t yb[N];
+    size_t train[N], all[N], nt;
+    split_half(N, train, &nt, all);
+    double *b = blobs(N, 2, yb, 3);
+    for (size_t k = 0; k < 6; k++)
+        compare_with_ref(b, N, yb, train, nt, 50.0, 1, caps[k]);
+    free(b);
+    free(v);
+    ntkb_folds_free(folds);
+    ntkb_gram_free(g);
+    free(y);
+}
+
 /* max_iter stops every binary solve after exactly max_iter iterations (sklearn's rule). */
 static void test_iteration_cap(void **state)
 {
@@ -175,6 +277,53 @@ static void test_iteration_cap(void **state)
     assert_true(info.iterations > 21);
     ntkb_smo_fold_free(f);
     free(g);
+}
+
+/* Warm starts along an ascending C grid (the path solver): every solve converges, from a start
+ * that is feasible (else the solver would end elsewhere), in fewer iterations than from zero,
+ * and predicts as the cold converged fit (both are LIBSVM-tolerance optima). */
+static void test_warm_path(void **state)
+{
+    (void)state;
+    int64_t *y = NULL;
+    size_t n;
+    ntkb_gram *g = NULL;
+    ntkb_folds *folds = NULL;
+    load_mutag("MUTAG-nl5-R3-degree-jk1.gram.npy", &y, &n, &g, &folds);
+    double *v = malloc(n * n * sizeof *v);
+    assert_int_equal(ntkb_svm_gram_variant(g->data, n, NTKB_SVM_SCALED, 1, v, NULL), NTKB_OK);
+    ntkb_smo_fold *warm = NULL, *cold = NULL;
+    const size_t *tr = folds->train[2], nt = folds->n_train[2];
+    assert_int_equal(ntkb_smo_fold_alloc(v, n, y, tr, nt, &warm), NTKB_OK);
+    assert_int_equal(ntkb_smo_fold_alloc(v, n, y, tr, nt, &cold), NTKB_OK);
+    ntkb_smo_params pw = ntkb_smo_params_default(), pc = pw;
+    pw.max_iter = pc.max_iter = -1;
+    pw.warm = 1;
+    long iw = 0, ic = 0;
+    size_t agree = 0, total = 0;
+    for (size_t k = 40; k < 120; k += 8) {
+        const double C = ntkb_protocol_default_C(k, 120);
+        ntkb_smo_info a, b;
+        assert_int_equal(ntkb_smo_fold_fit(warm, C, &pw, &a), NTKB_OK);
+        assert_int_equal(ntkb_smo_fold_fit(cold, C, &pc, &b), NTKB_OK);
+        assert_int_equal(a.n_capped + b.n_capped, 0);
+        iw += a.iterations, ic += b.iterations;
+        for (size_t it = 0; it < n; it++) {
+            int64_t la, lb;
+            assert_int_equal(ntkb_smo_fold_predict(warm, it, NULL, &la), NTKB_OK);
+            assert_int_equal(ntkb_smo_fold_predict(cold, it, NULL, &lb), NTKB_OK);
+            agree += la == lb, total++;
+        }
+    }
+    if (!(iw < ic) || agree * 100 < total * 98)
+        fail_msg("warm %ld iterations, cold %ld; predictions agree on %zu of %zu", iw, ic, agree,
+                 total);
+    ntkb_smo_fold_free(warm);
+    ntkb_smo_fold_free(cold);
+    free(v);
+    ntkb_folds_free(folds);
+    ntkb_gram_free(g);
+    free(y);
 }
 
 static void test_single_class_and_errors(void **state)
@@ -214,7 +363,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_blobs),
         cmocka_unit_test(test_mutag_gram),
+        cmocka_unit_test(test_reference_capped),
         cmocka_unit_test(test_iteration_cap),
+        cmocka_unit_test(test_warm_path),
         cmocka_unit_test(test_single_class_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

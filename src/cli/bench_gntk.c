@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "core/status.h"
+#include "eval/protocol.h"
 #include "ntkb_config.h"
 #include "studies/graph_bench.h"
 
@@ -21,7 +22,8 @@ static void usage(FILE *out)
             "       bench_gntk --evaluate [--dataset NAME] [--grid released|quick|min]\n"
             "                  [--grid-L L] [--grid-R R] [--grid-scale uniform|degree]\n"
             "                  [--paper-C N] [--nested-C N]\n"
-            "                  [--solver smo|libsvm] [--max-iter N] [--cache DIR] [--results DIR]\n"
+            "                  [--solver smo|libsvm|path] [--nested-solver smo|libsvm|path]\n"
+            "                  [--max-iter N] [--cache DIR] [--results DIR]\n"
             "                  [--threads N]\n"
             "Computes GNTK Gram matrices (Du et al. 2019, exact to KangchengHou/gntk).  One pass\n"
             "with L BLOCKs yields the Gram of every depth l <= L, with and without the\n"
@@ -65,10 +67,19 @@ static void usage(FILE *out)
             "  --solver   smo: LIBSVM's SMO algorithm in C, stopped after --max-iter iterations\n"
             "             per binary solve as search.py's SVC(max_iter=5e5); libsvm: LIBSVM 3.24\n"
             "             itself (its own fixed cap, max(1e7, 100 l)); both decide identically on\n"
-            "             solves that converge before the cap [smo]\n"
+            "             solves that converge before the cap; path: every fit converged to\n"
+            "             LIBSVM's tolerance, each C of a fold warm-started from the previous\n"
+            "             C's solution (fast, not search.py's solver) [smo]\n"
+            "  --nested-solver the solver of the nested protocol, where no reference fixes one\n"
+            "             [path]\n"
             "  --max-iter SMO iteration cap per binary solve, -1 for none [500000]\n"
-            "  --cache    directory of cached GNTK Grams [cache]\n"
-            "  --results  directory of graphs.csv, published-graphs.csv, graphs.md [results]\n"
+            "  --cache    directory of cached GNTK Grams and of the records of finished blocks\n"
+            "             of fits (CACHE/NAME/blocks-*.txt: a killed --evaluate continues where\n"
+            "             it stopped) [cache]\n"
+            "  --results  directory of graphs.csv, published-graphs.csv, graphs.md and\n"
+            "             blocks/NAME-*.txt, the records of fits copied after every candidate\n"
+            "             (commit them: they seed a run elsewhere, and the reported maxima can be\n"
+            "             re-derived from them) [results]\n"
             "  --help     this text\n  --version  print the version\n"
             "Exit status: 0 ok, 1 usage error, 2 bad input data or journal mismatch, 3 runtime "
             "failure.\n");
@@ -127,10 +138,16 @@ static int parse_eval_option(int c, ntkb_graph_bench_opts *e)
         return parse_scale(optarg, &e->scale_only) ? 1
                                                    : -cli_bad(PROG, "--grid-scale", "uniform or degree");
     case 'O':
-        if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
-            return -cli_bad(PROG, "--solver", "smo or libsvm");
-        e->solver = strcmp(optarg, "libsvm") == 0;
+    case 'Q': {
+        const int which = !strcmp(optarg, "smo") ? NTKB_SOLVER_SMO
+                        : !strcmp(optarg, "libsvm") ? NTKB_SOLVER_LIBSVM
+                        : !strcmp(optarg, "path") ? NTKB_SOLVER_PATH : -1;
+        if (which < 0)
+            return -cli_bad(PROG, c == 'O' ? "--solver" : "--nested-solver",
+                            "smo, libsvm or path");
+        *(c == 'O' ? &e->solver : &e->nested_solver) = which;
         return 1;
+    }
     case 'I':
         if (!cli_long(optarg, -1, 2000000000L, &v))
             return -cli_bad(PROG, "--max-iter", "-1..2000000000");
@@ -157,6 +174,7 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"results", required_argument, 0, 'S'}, {"grid-R", required_argument, 0, 'G'},
         {"grid-L", required_argument, 0, 'J'},  {"grid-scale", required_argument, 0, 'H'},
         {"solver", required_argument, 0, 'O'},  {"max-iter", required_argument, 0, 'I'},
+        {"nested-solver", required_argument, 0, 'Q'},
         {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     ntkb_graph_gram_opts *g = &a->gram;
     long v;

@@ -24,7 +24,7 @@ static void usage(FILE *fp)
         "usage: ntkb_eval --gram FILE.npy [--gram FILE.npy ...] --labels LABELS.npy --folds DIR\n"
         "                 [--protocol paper|nested|both] [--threads N] [--n-C K] [--inner K]\n"
         "                 [--seed S] [--n-folds K] [--variants scaled,cosine,raw] [--progress]\n"
-        "                 [--solver smo|libsvm] [--max-iter N]\n"
+        "                 [--solver smo|libsvm|path] [--max-iter N] [--blocks FILE]\n"
         "  --gram      an N×N float64 .npy Gram (one per kernel configuration)\n"
         "  --labels    N int64 class labels (.npy)\n"
         "  --folds     a directory holding 10fold_idx/{train,test}_idx-{1..K}.txt (0-based), or\n"
@@ -36,8 +36,14 @@ static void usage(FILE *fp)
         "  --inner     inner folds of the nested protocol, default 5; --seed their split seed\n"
         "  --n-folds   number of fold files to read, default 10\n"
         "  --solver    smo: LIBSVM's SMO in C with search.py's iteration cap (default); libsvm:\n"
-        "              LIBSVM 3.24 itself (cap max(1e7, 100 l)); identical on converged solves\n"
+        "              LIBSVM 3.24 itself (cap max(1e7, 100 l)); identical on converged solves;\n"
+        "              path: every fit converged to LIBSVM's tolerance, each C of a fold\n"
+        "              warm-started from the previous C's solution (fast; not search.py's)\n"
         "  --max-iter  smo's iteration cap per binary solve, -1 for none; default 500000\n"
+        "  --blocks    record of finished blocks of fits (every C of one Gram, variant and\n"
+        "              fold; a versioned text file): read if it exists, appended to as blocks\n"
+        "              finish, so that a killed run continues where it stopped; refused (exit\n"
+        "              2) when it belongs to another search or was edited\n"
         "  --progress  one line per candidate and variant on stderr\n"
         "Accuracies in %%; std over folds with ddof = 0.\n");
 }
@@ -117,10 +123,12 @@ static int parse_option(int o, cli_args *a)
                    ? cli_bad("ntkb_eval", "--variants", "scaled, cosine, raw (comma-separated)")
                    : 0;
     case 'P': a->run.opts.progress = 1; return 0;
+    case 'B': a->run.opts.blocks = optarg; return 0;
     case 'S':
-        if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm"))
-            return cli_bad("ntkb_eval", "--solver", "smo or libsvm");
-        a->run.opts.solver = strcmp(optarg, "libsvm") ? NTKB_SOLVER_SMO : NTKB_SOLVER_LIBSVM;
+        if (strcmp(optarg, "smo") && strcmp(optarg, "libsvm") && strcmp(optarg, "path"))
+            return cli_bad("ntkb_eval", "--solver", "smo, libsvm or path");
+        a->run.opts.solver = !strcmp(optarg, "libsvm") ? NTKB_SOLVER_LIBSVM
+                             : !strcmp(optarg, "path") ? NTKB_SOLVER_PATH : NTKB_SOLVER_SMO;
         return 0;
     case 'm':
         if (!cli_long(optarg, -1, 2000000000L, &v))
@@ -142,7 +150,8 @@ static int parse_args(int argc, char **argv, cli_args *a)
         {"n-folds", required_argument, 0, 'k'},  {"variants", required_argument, 0, 'v'},
         {"progress", no_argument, 0, 'P'},       {"help", no_argument, 0, 'h'},
         {"solver", required_argument, 0, 'S'},   {"max-iter", required_argument, 0, 'm'},
-        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},        {"blocks", required_argument, 0, 'B'},
+        {0, 0, 0, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1) {
         if (o == 'h')

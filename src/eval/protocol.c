@@ -1,4 +1,4 @@
-#include "protocol.h"
+#include "protocol_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -15,32 +15,6 @@
 #if NTKB_HAVE_OPENMP
 #include <omp.h>
 #endif
-
-#define N_VARIANTS 3
-
-/* One list of item indices. */
-typedef struct {
-    size_t *idx;
-    size_t n;
-} index_list;
-
-struct ntkb_protocol {
-    size_t n;
-    int64_t *labels;
-    size_t n_folds, inner;
-    index_list *train, *test;          /* outer folds */
-    index_list *in_train, *in_test;    /* nested: [f · inner + j] */
-    ntkb_protocol_opts opts;
-    double *C;
-    size_t n_C;
-    size_t n_cand, cap_cand;
-    char **names;
-    /* correct counts: paper [((cand·3 + v)·n_C + c)·n_folds + f],
-     * inner [(((cand·3 + v)·n_C + c)·n_folds + f)·inner + j]; -1 = not computed */
-    int64_t *paper_ok, *inner_ok;
-    double seconds;
-    size_t n_fits, n_capped;
-};
 
 ntkb_protocol_opts ntkb_protocol_opts_default(void)
 {
@@ -93,6 +67,7 @@ void ntkb_protocol_free(ntkb_protocol *p)
     free(p->names);
     free(p->paper_ok);
     free(p->inner_ok);
+    ntkb_blocks_close(p->blocks);
     free(p);
 }
 
@@ -158,7 +133,8 @@ static ntkb_status check_opts(const ntkb_protocol_opts *o, size_t n_folds)
                           NTKB_PROTOCOL_MAX_FOLDS, n_folds);
     if (o->variants & ~7u)
         return ntkb_error(NTKB_EINVAL, "protocol: unknown variant bits 0x%x", o->variants);
-    if (o->solver != NTKB_SOLVER_SMO && o->solver != NTKB_SOLVER_LIBSVM)
+    if (o->solver != NTKB_SOLVER_SMO && o->solver != NTKB_SOLVER_LIBSVM &&
+        o->solver != NTKB_SOLVER_PATH)
         return ntkb_error(NTKB_EINVAL, "protocol: unknown solver %d", (int)o->solver);
     if (o->svm.max_iter < -1)
         return ntkb_error(NTKB_EINVAL, "protocol: max_iter must be -1 or >= 0");
@@ -172,6 +148,44 @@ static ntkb_status check_opts(const ntkb_protocol_opts *o, size_t n_folds)
     if (o->C && o->n_C == 0)
         return ntkb_error(NTKB_EINVAL, "protocol: empty C grid");
     return NTKB_OK;
+}
+
+/* The record of fits of this search: its header names everything the counts depend on except
+ * the Grams (hashed per block). */
+static ntkb_status open_blocks(ntkb_protocol *p, const ntkb_protocol_opts *o)
+{
+    uint64_t folds = ntkb_blocks_hash(p->labels, p->n * sizeof *p->labels, NTKB_BLOCKS_HASH0);
+    for (size_t f = 0; f < p->n_folds; f++) {
+        folds = ntkb_blocks_hash(&p->train[f].n, sizeof(size_t), folds);
+        folds = ntkb_blocks_hash(p->train[f].idx, p->train[f].n * sizeof(size_t), folds);
+        folds = ntkb_blocks_hash(&p->test[f].n, sizeof(size_t), folds);
+        folds = ntkb_blocks_hash(p->test[f].idx, p->test[f].n * sizeof(size_t), folds);
+    }
+    const uint64_t cs = ntkb_blocks_hash(p->C, p->n_C * sizeof *p->C, NTKB_BLOCKS_HASH0);
+    const char *solver = o->solver == NTKB_SOLVER_LIBSVM ? "libsvm"
+                         : o->solver == NTKB_SOLVER_PATH ? "path" : "smo";
+    const long max_iter = o->solver == NTKB_SOLVER_SMO ? o->svm.max_iter : -1;
+    char id[4096];
+    snprintf(id, sizeof id,
+             "dataset %s\nprotocol %s\nsolver %s eps=%.17g shrinking=%d max_iter=%ld\n"
+             "C n=%zu fp=%016llx\nvariants 0x%x\nfolds n=%zu items=%zu fp=%016llx\n"
+             "inner k=%zu seed=%llu\n",
+             o->blocks_label && *o->blocks_label ? o->blocks_label : "-",
+             p->inner ? "nested" : "paper", solver, o->svm.eps, o->svm.shrinking, max_iter,
+             p->n_C, (unsigned long long)cs, p->opts.variants, p->n_folds, p->n,
+             (unsigned long long)folds, p->inner, (unsigned long long)o->seed);
+    /* the test-fold sizes, so that readers of the record can turn counts into accuracies */
+    size_t len = strlen(id);
+    len += (size_t)snprintf(id + len, sizeof id - len, "tests");
+    for (size_t f = 0; f < p->n_folds && len < sizeof id; f++)
+        len += (size_t)snprintf(id + len, sizeof id - len, " %zu", p->test[f].n);
+    for (size_t k = 0; k < p->n_folds * p->inner && len < sizeof id; k++)
+        len += (size_t)snprintf(id + len, sizeof id - len, " %zu", p->in_test[k].n);
+    if (len + 1 >= sizeof id)
+        return ntkb_error(NTKB_EINVAL, "protocol: too many folds for a record of fits");
+    id[len++] = '\n';
+    id[len] = '\0';
+    return ntkb_blocks_open(o->blocks, o->blocks_seed, id, p->n_C, &p->blocks);
 }
 
 ntkb_status ntkb_protocol_alloc(size_t n, const int64_t *labels, size_t n_folds,
@@ -225,6 +239,9 @@ ntkb_status ntkb_protocol_alloc(size_t n, const int64_t *labels, size_t n_folds,
         if (st)
             goto fail;
     }
+    p->opts.blocks = p->opts.blocks_seed = p->opts.blocks_label = NULL; /* borrowed until here */
+    if (o.blocks && (st = open_blocks(p, &o)) != NTKB_OK)
+        goto fail;
     *out = p;
     return NTKB_OK;
 fail:
@@ -281,7 +298,15 @@ static void task_lists(const ntkb_protocol *p, size_t v, size_t r, const index_l
     }
 }
 
-/* Every C of one fold with the C SMO solver: the fold's float Gram is built once. */
+/* The path solver has no cap of its own; it keeps LIBSVM 3.24's safety net, max(10⁷, 100·l)
+ * iterations per binary solve (l: the fold's training size, an upper bound of LIBSVM's l). */
+static long path_cap(size_t l)
+{
+    return l > 100000 ? (long)(100 * l) : 10000000L;
+}
+
+/* Every C of one fold with the C SMO solver: the fold's float Gram is built once.  The path
+ * solver goes up the grid, each fit warm-started from the one before. */
 static ntkb_status fold_smo(ntkb_protocol *p, const double *vgram, size_t v, size_t r,
                             size_t *capped)
 {
@@ -289,11 +314,14 @@ static ntkb_status fold_smo(ntkb_protocol *p, const double *vgram, size_t v, siz
     int64_t *slot;
     size_t stride;
     task_lists(p, v, r, &tr, &te, &slot, &stride);
+    const int path = p->opts.solver == NTKB_SOLVER_PATH;
     const ntkb_smo_params sp = {.eps = p->opts.svm.eps, .shrinking = p->opts.svm.shrinking,
-                                .max_iter = p->opts.svm.max_iter};
+                                .max_iter = path ? path_cap(tr->n) : p->opts.svm.max_iter,
+                                .warm = path};
     ntkb_smo_fold *f = NULL;
     ntkb_status st = ntkb_smo_fold_alloc(vgram, p->n, p->labels, tr->idx, tr->n, &f);
-    for (size_t c = p->n_C; c-- > 0 && !st;) {
+    for (size_t k = 0; k < p->n_C && !st; k++) {
+        const size_t c = path ? k : p->n_C - 1 - k;
         ntkb_smo_info info;
         size_t ok = 0;
         st = ntkb_smo_fold_fit(f, p->C[c], &sp, &info);
@@ -326,10 +354,48 @@ static ntkb_status fold_libsvm(ntkb_protocol *p, const ntkb_svm_rows *rows, size
     return st;
 }
 
+/* One block: every C of task r, taken from the record of fits when it holds the block, else
+ * computed and recorded.  The record is shared by the threads: one at a time. */
+static ntkb_status run_block(ntkb_protocol *p, const double *vgram, const ntkb_svm_rows *rows,
+                             size_t v, size_t r, const char *name, size_t *capped)
+{
+    const index_list *tr, *te;
+    int64_t *slot;
+    size_t stride, cap = 0;
+    task_lists(p, v, r, &tr, &te, &slot, &stride);
+    int64_t *counts = p->blocks ? malloc(p->n_C * sizeof *counts) : NULL;
+    if (p->blocks && !counts)
+        return ntkb_error(NTKB_ENOMEM, "protocol: out of memory");
+    int found = 0;
+    ntkb_status st = NTKB_OK;
+    if (p->blocks) {
+#if NTKB_HAVE_OPENMP
+#pragma omp critical(ntkb_protocol_blocks)
+#endif
+        found = ntkb_blocks_find(p->blocks, p->gram_hash, (unsigned)v, r, counts, &cap);
+    }
+    if (found)
+        for (size_t c = 0; c < p->n_C; c++)
+            slot[c * stride] = counts[c];
+    else
+        st = rows ? fold_libsvm(p, rows, v, r) : fold_smo(p, vgram, v, r, &cap);
+    if (!st && p->blocks && !found) {
+        for (size_t c = 0; c < p->n_C; c++)
+            counts[c] = slot[c * stride];
+#if NTKB_HAVE_OPENMP
+#pragma omp critical(ntkb_protocol_blocks)
+#endif
+        st = ntkb_blocks_append(p->blocks, p->gram_hash, (unsigned)v, r, cap, counts, name);
+    }
+    free(counts);
+    *capped += cap;
+    return st;
+}
+
 /* Every fit of one variant: one task per (outer or inner) fold, spread over threads.  Worker
  * errors carry their (thread-local) message back to the calling thread. */
 static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb_svm_rows *rows,
-                               size_t v)
+                               size_t v, const char *name)
 {
     const long n_tasks = (long)(p->n_folds * (1 + p->inner));
     ntkb_status first = NTKB_OK;
@@ -347,7 +413,7 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
         st = first;
         if (st)
             continue;
-        st = rows ? fold_libsvm(p, rows, v, (size_t)t) : fold_smo(p, vgram, v, (size_t)t, &capped);
+        st = run_block(p, vgram, rows, v, (size_t)t, name, &capped);
         if (st) {
 #if NTKB_HAVE_OPENMP
 #pragma omp critical(ntkb_protocol_error)
@@ -415,6 +481,8 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
         st = ntkb_svm_rows_alloc(p->n, &rows);
     else if (!(vgram = malloc(p->n * p->n * sizeof *vgram)))
         st = ntkb_error(NTKB_ENOMEM, "protocol: cannot allocate a %zu×%zu Gram", p->n, p->n);
+    if (p->blocks)
+        p->gram_hash = ntkb_blocks_hash(gram, p->n * p->n * sizeof *gram, NTKB_BLOCKS_HASH0);
     for (size_t v = 0; v < N_VARIANTS && !st; v++) {
         if (!(p->opts.variants & (1u << v)))
             continue;
@@ -422,7 +490,7 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
         size_t capped0 = p->n_capped;
         st = prepare_variant(p, gram, v, vgram, rows);
         if (!st)
-            st = run_variant(p, vgram, rows, v);
+            st = run_variant(p, vgram, rows, v, nm);
         char capped[64] = "";
         if (p->n_capped > capped0)
             snprintf(capped, sizeof capped, ", %zu stopped at max_iter", p->n_capped - capped0);
@@ -440,139 +508,6 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
     }
     p->names[p->n_cand++] = nm;
     p->seconds += now_seconds() - t0;
-    return NTKB_OK;
-}
-
-size_t ntkb_protocol_n_candidates(const ntkb_protocol *p)
-{
-    return p ? p->n_cand : 0;
-}
-
-const char *ntkb_protocol_candidate_name(const ntkb_protocol *p, size_t k)
-{
-    return p && k < p->n_cand ? p->names[k] : "";
-}
-
-/* Fold accuracies of one grid point; returns 0 when not computed. */
-static int grid_acc(const ntkb_protocol *p, size_t cand, size_t v, size_t c, double *acc)
-{
-    const int64_t *ok = p->paper_ok + ((cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds;
-    for (size_t f = 0; f < p->n_folds; f++) {
-        if (ok[f] < 0)
-            return 0;
-        acc[f] = (double)ok[f] / (double)p->test[f].n;
-    }
-    return 1;
-}
-
-static void mean_std(const double *a, size_t k, double *mean, double *std)
-{
-    double s = 0.0, q = 0.0;
-    for (size_t i = 0; i < k; i++)
-        s += a[i];
-    double m = s / (double)k;
-    for (size_t i = 0; i < k; i++)
-        q += (a[i] - m) * (a[i] - m);
-    *mean = m;
-    *std = sqrt(q / (double)k); /* ddof = 0 */
-}
-
-double ntkb_protocol_grid_mean(const ntkb_protocol *p, size_t candidate,
-                               ntkb_svm_variant variant, size_t c_index)
-{
-    double acc[NTKB_PROTOCOL_MAX_FOLDS], m, s;
-    if (!p || candidate >= p->n_cand || (unsigned)variant >= N_VARIANTS || c_index >= p->n_C ||
-        !grid_acc(p, candidate, variant, c_index, acc))
-        return NAN;
-    mean_std(acc, p->n_folds, &m, &s);
-    return m;
-}
-
-static void result_init(const ntkb_protocol *p, ntkb_protocol_result *res)
-{
-    memset(res, 0, sizeof *res);
-    res->n_folds = p->n_folds;
-    res->seconds = p->seconds;
-    res->n_fits = p->n_fits;
-    res->n_capped = p->n_capped;
-}
-
-ntkb_status ntkb_protocol_paper(const ntkb_protocol *p, size_t candidate, unsigned variants,
-                                ntkb_protocol_result *res)
-{
-    if (!p || !res || p->n_cand == 0)
-        return ntkb_error(NTKB_EINVAL, "protocol: nothing to report (no candidate added)");
-    result_init(p, res);
-    if (variants == 0)
-        variants = p->opts.variants;
-    double acc[NTKB_PROTOCOL_MAX_FOLDS], best = -1.0;
-    for (size_t k = 0; k < p->n_cand; k++) {
-        if (candidate != SIZE_MAX && k != candidate)
-            continue;
-        for (size_t v = 0; v < N_VARIANTS; v++) {
-            if (!(variants & p->opts.variants & (1u << v)))
-                continue;
-            for (size_t c = 0; c < p->n_C; c++) {
-                double m, s;
-                if (!grid_acc(p, k, v, c, acc))
-                    continue;
-                mean_std(acc, p->n_folds, &m, &s);
-                if (m > best) { /* strict: the first maximum wins */
-                    best = m;
-                    res->mean = m;
-                    res->std = s;
-                    memcpy(res->fold_acc, acc, p->n_folds * sizeof *acc);
-                    res->best = (ntkb_setting){k, (ntkb_svm_variant)v, p->C[c]};
-                }
-            }
-        }
-    }
-    if (best < 0.0)
-        return ntkb_error(NTKB_EINVAL, "protocol: no grid point matches the restriction");
-    return NTKB_OK;
-}
-
-/* Inner-CV mean accuracy (unweighted over inner folds) of one setting for outer fold f. */
-static double inner_mean(const ntkb_protocol *p, size_t cand, size_t v, size_t c, size_t f)
-{
-    const size_t base = (((cand * N_VARIANTS + v) * p->n_C + c) * p->n_folds + f) * p->inner;
-    double s = 0.0;
-    for (size_t j = 0; j < p->inner; j++) {
-        int64_t ok = p->inner_ok[base + j];
-        if (ok < 0)
-            return -1.0;
-        s += (double)ok / (double)p->in_test[f * p->inner + j].n;
-    }
-    return s / (double)p->inner;
-}
-
-ntkb_status ntkb_protocol_nested(const ntkb_protocol *p, ntkb_protocol_result *res)
-{
-    if (!p || !res || p->n_cand == 0 || !p->inner)
-        return ntkb_error(NTKB_EINVAL,
-                          "protocol: nested not requested at alloc, or no candidate added");
-    result_init(p, res);
-    for (size_t f = 0; f < p->n_folds; f++) {
-        double best = -1.0;
-        for (size_t k = 0; k < p->n_cand; k++)
-            for (size_t v = 0; v < N_VARIANTS; v++) {
-                if (!(p->opts.variants & (1u << v)))
-                    continue;
-                for (size_t c = 0; c < p->n_C; c++) {
-                    double m = inner_mean(p, k, v, c, f);
-                    if (m > best) {
-                        best = m;
-                        res->fold_best[f] = (ntkb_setting){k, (ntkb_svm_variant)v, p->C[c]};
-                        res->fold_inner[f] = m;
-                        size_t at = ((k * N_VARIANTS + v) * p->n_C + c) * p->n_folds + f;
-                        res->fold_acc[f] = (double)p->paper_ok[at] / (double)p->test[f].n;
-                    }
-                }
-            }
-        if (best < 0.0)
-            return ntkb_error(NTKB_EINVAL, "protocol: outer fold %zu has no inner result", f + 1);
-    }
-    mean_std(res->fold_acc, p->n_folds, &res->mean, &res->std);
     return NTKB_OK;
 }
 

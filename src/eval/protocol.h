@@ -25,7 +25,8 @@
  * Solver: by default the C transcription of LIBSVM's solver (smo.h) with search.py's cap of
  * 5·10⁵ iterations per binary solve (opts.svm.max_iter); NTKB_SOLVER_LIBSVM runs LIBSVM 3.24
  * itself, whose own cap is max(10⁷, 100·l).  Both give bit-identical decisions on solves that
- * converge before either cap.
+ * converge before either cap.  NTKB_SOLVER_PATH solves every fit to LIBSVM's tolerance,
+ * warm-started along the C grid (ascending), much faster than a capped cold start.
  *
  * Usage (streaming, so that a caller producing Grams one at a time — bench_gntk — never holds
  * more than one): alloc; add(name, gram) per candidate; paper() and/or nested(); free.
@@ -35,8 +36,9 @@
  * processed one after the other.
  *
  * Cost per candidate: |variants| · |C| · folds · (1 + inner) fits (paper only: without the
- * inner term); one task per fold runs all its C values (largest first), tasks spread over
- * `threads` OpenMP threads.
+ * inner term); one task per fold runs all its C values (largest first; the path solver
+ * smallest first), tasks spread over `threads` OpenMP threads.  With opts.blocks, a task whose
+ * block of fits is recorded is read instead of computed.
  */
 #ifndef NTKB_EVAL_PROTOCOL_H
 #define NTKB_EVAL_PROTOCOL_H
@@ -56,8 +58,12 @@ extern "C" {
 enum { NTKB_PROTOCOL_PAPER = 1u, NTKB_PROTOCOL_NESTED = 2u };
 
 typedef enum {
-    NTKB_SOLVER_SMO = 0,   /* smo.h: LIBSVM's algorithm with sklearn's max_iter (default) */
-    NTKB_SOLVER_LIBSVM = 1 /* LIBSVM 3.24 through svm.h */
+    NTKB_SOLVER_SMO = 0,    /* smo.h: LIBSVM's algorithm with sklearn's max_iter (default) */
+    NTKB_SOLVER_LIBSVM = 1, /* LIBSVM 3.24 through svm.h */
+    NTKB_SOLVER_PATH = 2    /* smo.h converged along the C grid: each C of a fold starts from
+                               the previous C's solution (scaled), LIBSVM's tolerance (svm.eps),
+                               no cap but LIBSVM's own max(1e7, 100 l); not decision-identical
+                               to the others */
 } ntkb_solver;
 
 typedef struct {
@@ -76,6 +82,14 @@ typedef struct {
                                  by every fit (≈ 1.5× less CPU on COLLAB); 1: leave malloc
                                  alone */
     ntkb_svm_params svm; /* solver settings (search.py's SVC: sklearn defaults, max_iter 5e5) */
+    const char *blocks;  /* a record of finished blocks of fits (every C of one candidate,
+                            variant and fold), read when it exists and appended to as blocks
+                            finish, so that an interrupted search continues where it stopped;
+                            refused when it belongs to another search.  NULL = none.  Format:
+                            protocol_blocks.h, docs/algorithms.md */
+    const char *blocks_seed;  /* another record (e.g. a committed copy): its blocks are taken
+                                 over into `blocks`; NULL = none */
+    const char *blocks_label; /* the data set's name, written in the record's header */
 } ntkb_protocol_opts;
 
 /* A setting of the search. */
@@ -110,7 +124,8 @@ double ntkb_protocol_default_C(size_t k, size_t n);
  * test[f][0..n_test[f]) of 0-based items (copied; an ntkb_folds passes its fields directly).
  * opts may be NULL (defaults).  For the nested protocol it draws the inner splits now.
  * Returns NTKB_OK, NTKB_EINVAL (index out of range, empty fold, an outer training set smaller
- * than inner_folds, bad option) or NTKB_ENOMEM.  *out owned by the caller (ntkb_protocol_free).
+ * than inner_folds, bad option), NTKB_ENOMEM, or for opts->blocks NTKB_EMISMATCH (a record of
+ * another search), NTKB_EFORMAT (an edited record) or NTKB_EIO.  *out owned by the caller (ntkb_protocol_free).
  * Time complexity: O(n_folds · n log n). */
 ntkb_status ntkb_protocol_alloc(size_t n, const int64_t *labels, size_t n_folds,
                                 size_t *const *train, const size_t *n_train,

@@ -7,6 +7,10 @@
 
 #include "smo_solve.h"
 
+/* Rows of the solver's position-ordered cache per fold (smo_rows.c): 32 MB holds every row of
+ * a PROTEINS or NCI1 binary problem, 2,000 of COLLAB's. */
+#define ROW_CACHE_BYTES ((size_t)32 << 20)
+
 struct ntkb_smo_fold {
     const double *gram;  /* borrowed, n×n */
     const int64_t *labels; /* borrowed, [n] */
@@ -18,6 +22,8 @@ struct ntkb_smo_fold {
     double *diag;        /* [l] its diagonal in double */
     double *coef;        /* pair p's signed coefficients at coef + p·l (first c_a + c_b used) */
     double *rho;         /* [k(k-1)/2] */
+    double *alpha0;      /* [l] work: a warm start */
+    double C_fit;        /* C of the last fit */
     int *rows;           /* [l] work: fold rows of one binary problem */
     signed char *y0;     /* [l] work: their ±1 labels */
     smo_solver s;        /* work arrays of the solver, [l] each */
@@ -26,7 +32,7 @@ struct ntkb_smo_fold {
 
 ntkb_smo_params ntkb_smo_params_default(void)
 {
-    ntkb_smo_params p = {.eps = 1e-3, .shrinking = 1, .max_iter = 500000};
+    ntkb_smo_params p = {.eps = 1e-3, .shrinking = 1, .max_iter = 500000, .warm = 0};
     return p;
 }
 
@@ -43,15 +49,19 @@ void ntkb_smo_fold_free(ntkb_smo_fold *f)
     free(f->rho);
     free(f->rows);
     free(f->y0);
+    free(f->alpha0);
+    ntkb_smo_rows_free(&f->s.rows);
     free(f->s.fp);
     free(f->s.act);
     free(f->s.y);
     free(f->s.status);
     free(f->s.alpha);
-    free(f->s.G);
-    free(f->s.G_bar);
+    free(f->s.flags);
+    free(f->s.yG);
+    free(f->s.yGb);
     free(f->s.qd);
-    free(f->s.work);
+    free(f->s.vup);
+    free(f->s.obj);
     free(f);
 }
 
@@ -115,14 +125,18 @@ static ntkb_status alloc_work(ntkb_smo_fold *f)
     f->s.act = malloc(l * sizeof(int));
     f->s.y = malloc(l);
     f->s.status = malloc(l);
+    f->s.flags = malloc(l);
     f->s.alpha = malloc(l * sizeof(double));
-    f->s.G = malloc(l * sizeof(double));
-    f->s.G_bar = malloc(l * sizeof(double));
+    f->s.yG = malloc(l * sizeof(double));
+    f->s.yGb = malloc(l * sizeof(double));
     f->s.qd = malloc(l * sizeof(double));
-    f->s.work = malloc(l * sizeof(double));
+    f->s.vup = malloc(l * sizeof(double));
+    f->s.obj = malloc(l * sizeof(double));
+    f->alpha0 = malloc(l * sizeof(double));
+    const int rows_bad = ntkb_smo_rows_alloc(&f->s.rows, l, ROW_CACHE_BYTES);
     if (!f->kf || !f->diag || !f->coef || !f->rho || !f->rows || !f->y0 || !f->s.fp ||
-        !f->s.act || !f->s.y || !f->s.status || !f->s.alpha || !f->s.G || !f->s.G_bar ||
-        !f->s.qd || !f->s.work)
+        !f->s.act || !f->s.y || !f->s.status || !f->s.flags || !f->s.alpha || !f->s.yG ||
+        !f->s.yGb || !f->s.qd || !f->s.vup || !f->s.obj || !f->alpha0 || rows_bad)
         return ntkb_error(NTKB_ENOMEM, "smo: cannot allocate a fold of %zu rows (%.0f MB)", l,
                           4e-6 * (double)l * (double)l);
     f->s.kf = f->kf;
@@ -206,13 +220,24 @@ ntkb_status ntkb_smo_fold_fit(ntkb_smo_fold *f, double C, const ntkb_smo_params 
                 f->y0[m] = -1;
             }
             long it = 0;
+            double *coef = f->coef + pair * f->l;
+            const double *alpha0 = NULL;
+            if (p.warm && f->fitted) { /* the previous solution, scaled into [0, C]: feasible */
+                const double r = C / f->C_fit;
+                for (int t = 0; t < m; t++) {
+                    const double a = fabs(coef[t]); /* coef = α·y exactly */
+                    f->alpha0[t] = a >= f->C_fit || a * r > C ? C : a * r;
+                }
+                alpha0 = f->alpha0;
+            }
             in.n_capped += (size_t)ntkb_smo_solve(&f->s, f->rows, f->y0, m, C, p.eps,
-                                                  p.shrinking, p.max_iter,
-                                                  f->coef + pair * f->l, &f->rho[pair], &it);
+                                                  p.shrinking, p.max_iter, alpha0, coef,
+                                                  &f->rho[pair], &it);
             in.iterations += it;
             in.n_solves++;
         }
     f->fitted = 1;
+    f->C_fit = C;
     if (info)
         *info = in;
     return NTKB_OK;

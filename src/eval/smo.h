@@ -18,7 +18,9 @@
  *
  * Speed: the training sub-Gram is copied once per fold into a float matrix (LIBSVM's Qfloat
  * values, 4·l² bytes: COLLAB folds 81 MB), which then serves every C value and every class
- * pair; LIBSVM instead recomputes kernel columns through its cache in every fit.
+ * pair; LIBSVM instead recomputes kernel columns through its cache in every fit.  Each solve
+ * keeps the rows it uses in position order (at most 32 MB per fold, smo_rows.c), so that its
+ * scans read them contiguously, and stores the gradient sign-folded (smo_solve.h).
  *
  * A fold object is not thread-safe (it holds the solver's work arrays); use one per thread.
  */
@@ -39,6 +41,9 @@ typedef struct {
     double eps;    /* stopping tolerance (sklearn tol = 1e-3) */
     int shrinking; /* 1 as sklearn */
     long max_iter; /* per binary solve; 500000 as search.py's max_iter=5e5; -1 = no cap */
+    int warm;      /* 1: start every binary solve from the fold's previous fit, its α scaled
+                      by C / C_previous (feasible: the box and Σ y·α = 0 scale along); 0 (the
+                      default): from α = 0, as LIBSVM */
 } ntkb_smo_params;
 
 /* What the last fit did. */
@@ -50,7 +55,7 @@ typedef struct {
 
 typedef struct ntkb_smo_fold ntkb_smo_fold;
 
-/* eps 1e-3, shrinking on, max_iter 500000.  Time complexity: O(1). */
+/* eps 1e-3, shrinking on, max_iter 500000, no warm start.  Time complexity: O(1). */
 ntkb_smo_params ntkb_smo_params_default(void);
 
 /* Prepares the training set train[0..n_train) (0-based items of the n×n row-major `gram`,

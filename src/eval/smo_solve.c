@@ -1,152 +1,138 @@
-/* LIBSVM's SMO solver for C-SVC (Fan, Chen & Lin 2005 working-set selection, shrinking),
- * transcribed expression for expression so that the floating-point results are LIBSVM's: the
- * kernel values are floats (LIBSVM's Qfloat), everything else double, and the loops sum in
- * LIBSVM's order.  The stopping rule at max_iter is sklearn's (see smo.h). */
+/* LIBSVM's SMO solver for C-SVC, transcribed from LIBSVM 3.24 (svm.cpp, class Solver):
+ *
+ * Copyright (c) 2000-2019 Chih-Chung Chang and Chih-Jen Lin
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without modification, are
+ * permitted provided that the following conditions are met:
+ * 1. Redistributions of source code must retain the above copyright notice, this list of
+ *    conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice, this list of
+ *    conditions and the following disclaimer in the documentation and/or other materials
+ *    provided with the distribution.
+ * 3. Neither name of copyright holders nor the names of its contributors may be used to
+ *    endorse or promote products derived from this software without specific prior written
+ *    permission.
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS ``AS IS'' AND ANY
+ * EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.  IN NO EVENT SHALL THE
+ * REGENTS OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY,
+ * OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
+ * THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR
+ * OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE
+ * POSSIBILITY OF SUCH DAMAGE.  (LICENSES/LIBSVM.txt)
+ *
+ * Fan, Chen & Lin 2005 working-set selection, shrinking; transcribed so that the
+ * floating-point results are LIBSVM's: the kernel values are floats (LIBSVM's Qfloat),
+ * everything else double, every value LIBSVM computes is computed here with the same
+ * operations in the same order up to exact sign flips (the gradient is stored as y·G, see
+ * smo_solve.h).  The stopping rule at max_iter is sklearn's (see smo.h).
+ *
+ * Where the time goes and what is done about it: an iteration is two scans over the active
+ * positions (WSS3's i and j) and the gradient update.  The scans read kernel rows from a cache
+ * in position order (smo_rows.c) instead of gathering through the position → fold-row map; the
+ * update of iteration k and the first scan of iteration k + 1 are one pass; the loops are
+ * compiled per x86-64 level (smo_scan.c). */
 #include "smo_solve.h"
 
 #include <math.h>
+
+#include "smo_scan.h"
 
 enum { LOWER = 0, UPPER = 1, FREE = 2 };
 
 #define TAU 1e-12
 
-/* Row of the fold Gram for the variable at position i (LIBSVM's get_Q(i, ·) before signs). */
-static inline const float *row(const smo_solver *s, int i)
+/* Row of the fold Gram for the variable at position i, indexed by fold row. */
+static inline const float *fold_row(const smo_solver *s, int i)
 {
     return s->kf + (size_t)s->fp[i] * s->ldk;
 }
 
-/* Q_i[k] = (Qfloat)(y_i·y_k·K(i,k)); the sign flip is exact in float. */
-static inline float q(const smo_solver *s, const float *ri, int yi, int k)
-{
-    return (float)(yi * s->y[k]) * ri[s->fp[k]];
-}
-
 static inline void set_status(smo_solver *s, int i)
 {
-    s->status[i] = s->alpha[i] >= s->C ? UPPER : s->alpha[i] <= 0 ? LOWER : FREE;
+    const int st = s->alpha[i] >= s->C ? UPPER : s->alpha[i] <= 0 ? LOWER : FREE;
+    const int plus = s->y[i] == +1;
+    s->status[i] = (char)st;
+    s->flags[i] = (unsigned char)(((plus ? st != UPPER : st != LOWER) ? NTKB_SMO_UP : 0) |
+                                  ((plus ? st != LOWER : st != UPPER) ? NTKB_SMO_LOW : 0));
 }
 
 #define SWAP(T, a, b) do { T t_ = (a); (a) = (b); (b) = t_; } while (0)
 
+/* Positions i < j exchange their variables (cached rows included). */
 static void swap_index(smo_solver *s, int i, int j)
 {
     SWAP(int, s->fp[i], s->fp[j]);
     SWAP(int, s->act[i], s->act[j]);
     SWAP(signed char, s->y[i], s->y[j]);
     SWAP(char, s->status[i], s->status[j]);
+    SWAP(unsigned char, s->flags[i], s->flags[j]);
     SWAP(double, s->alpha[i], s->alpha[j]);
-    SWAP(double, s->G[i], s->G[j]);
-    SWAP(double, s->G_bar[i], s->G_bar[j]);
+    SWAP(double, s->yG[i], s->yG[j]);
+    SWAP(double, s->yGb[i], s->yGb[j]);
     SWAP(double, s->qd[i], s->qd[j]);
+    ntkb_smo_rows_swap(s, i, j);
 }
 
 /* Gradient of the shrunk variables from G_bar and the free ones (two summation orders,
- * chosen by LIBSVM's cost estimate). */
+ * chosen by LIBSVM's cost estimate).  y_i·(α_j·Q_ij) = α_j·(y_j·K_ij) exactly. */
 static void reconstruct_gradient(smo_solver *s)
 {
     const int m = s->m, a = s->active;
     if (a == m)
         return;
     for (int j = a; j < m; j++)
-        s->G[j] = s->G_bar[j] + -1.0; /* p_j = -1 */
+        s->yG[j] = s->yGb[j] + (double)-s->y[j]; /* y_j·(G_bar_j + p_j), p_j = -1 */
     long nr_free = 0;
     for (int j = 0; j < a; j++)
         nr_free += s->status[j] == FREE;
     if (nr_free * m > 2L * a * (m - a)) {
         for (int i = a; i < m; i++) {
-            const float *ri = row(s, i);
+            const float *ri = fold_row(s, i);
             for (int j = 0; j < a; j++)
                 if (s->status[j] == FREE)
-                    s->G[i] += s->alpha[j] * q(s, ri, s->y[i], j);
+                    s->yG[i] += s->alpha[j] * ((float)s->y[j] * ri[s->fp[j]]);
         }
     } else {
         for (int i = 0; i < a; i++)
             if (s->status[i] == FREE) {
-                const float *ri = row(s, i);
-                double ai = s->alpha[i];
+                const float *ri = fold_row(s, i);
+                const double ai = s->alpha[i];
+                const float yi = (float)s->y[i];
                 for (int j = a; j < m; j++)
-                    s->G[j] += ai * q(s, ri, s->y[i], j);
+                    s->yG[j] += ai * (yi * ri[s->fp[j]]);
             }
     }
 }
 
-/* The last position j < n with v[j] == vmax, or -1 (LIBSVM's running ">=" / "<=" scans keep
- * the last position holding the extremum; == treats ±0 alike, as those comparisons do). */
-static int last_equal(const double *v, int n, double vmax)
-{
-    for (int j = n - 1; j >= 0; j--)
-        if (v[j] == vmax)
-            return j;
-    return -1;
-}
-
-/* i of WSS3: the last position maximising -y_t·G_t over I_up, and that maximum. */
-static int select_i(const smo_solver *s, double *Gmax_out)
+/* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj and i's row.
+ *
+ * For y_j = +1 LIBSVM computes Gmax + G_j and QD_i + QD_j - 2·y_i·Q_ij, for y_j = -1
+ * Gmax - G_j and QD_i + QD_j + 2·y_i·Q_ij; with Q_ij = y_i·y_j·K_ij both are exactly
+ * Gmax + yG_j and (QD_i + QD_j) - 2·K_ij.  Non-candidates get +inf, which no candidate can
+ * have (a candidate's obj_diff is ≤ -0). */
+static int select_working_set(smo_solver *s, const ntkb_smo_scans *fn, int *oi, int *oj,
+                              const float **ori)
 {
     const int n = s->active;
-    const signed char *restrict y = s->y;
-    const char *restrict status = s->status;
-    const double *restrict G = s->G;
-    double *restrict v = s->work;
-    double vmax = -HUGE_VAL;
-#pragma omp simd reduction(max : vmax)
-    for (int t = 0; t < n; t++) {
-        const int plus = y[t] == +1, st = status[t];
-        const int eligible = plus ? st != UPPER : st != LOWER;
-        const double g = G[t], val = plus ? -g : g;
-        const double vt = eligible ? val : -HUGE_VAL;
-        v[t] = vt;
-        vmax = vt > vmax ? vt : vmax;
-    }
-    const int i = vmax > -HUGE_VAL ? last_equal(v, n, vmax) : -1;
-    *Gmax_out = i >= 0 ? v[i] : -HUGE_VAL;
-    return i;
-}
-
-/* WSS3: returns 1 when optimal within eps, else the pair in *oi, *oj.
- *
- * LIBSVM's two scans, rewritten without branches so that they vectorise (they are ~90 % of
- * the solver's time).  For y_j = +1 LIBSVM computes Gmax + G_j and QD_i + QD_j - 2·y_i·Q_ij,
- * for y_j = -1 Gmax - G_j and QD_i + QD_j + 2·y_i·Q_ij; with Q_ij = y_i·y_j·K_ij both are
- * exactly Gmax + (y_j·G_j) and (QD_i + QD_j) - 2·K_ij, since the sign flips are exact.
- * Non-candidates get +inf, which no candidate can have (a candidate's obj_diff is ≤ -0).
- * The max and min reductions may reorder: they are exact. */
-static int select_working_set(const smo_solver *s, int *oi, int *oj)
-{
-    double Gmax, Gmax2 = -HUGE_VAL;
-    const int i = select_i(s, &Gmax), n = s->active;
+    if (!s->vup_valid)
+        fn->up(s->yG, s->flags, n, s->vup, &s->vmax);
+    s->vup_valid = 0;
+    const int i = s->vmax > -HUGE_VAL ? fn->last(s->vup, n, s->vmax) : -1;
     if (i == -1)
         return 1; /* Gmax = -inf: LIBSVM's test below then returns 1 too */
-    const float *restrict ri = row(s, i);
-    const int *restrict fp = s->fp;
-    const signed char *restrict y = s->y;
-    const char *restrict status = s->status;
-    const double *restrict G = s->G, *restrict qd = s->qd;
-    double *restrict obj = s->work;
-    const double qdi = qd[i];
-#pragma omp simd reduction(max : Gmax2)
-    for (int j = 0; j < n; j++) {
-        const int plus = y[j] == +1, st = status[j];
-        const int eligible = plus ? st != LOWER : st != UPPER;
-        const double gj = G[j], g = plus ? gj : -gj;
-        const double grad_diff = Gmax + g;
-        const double quad_coef = (qdi + qd[j]) - 2.0 * (double)ri[fp[j]];
-        const double o = quad_coef > 0 ? -(grad_diff * grad_diff) / quad_coef
-                                       : -(grad_diff * grad_diff) / TAU;
-        obj[j] = eligible && grad_diff > 0 ? o : HUGE_VAL;
-        const double g2 = eligible ? g : -HUGE_VAL;
-        Gmax2 = g2 > Gmax2 ? g2 : Gmax2;
-    }
-    double obj_min = HUGE_VAL;
-#pragma omp simd reduction(min : obj_min)
-    for (int j = 0; j < n; j++)
-        obj_min = obj[j] < obj_min ? obj[j] : obj_min;
-    const int Gmin_idx = obj_min < HUGE_VAL ? last_equal(obj, n, obj_min) : -1;
-    if (Gmax + Gmax2 < s->eps || Gmin_idx == -1)
+    const double Gmax = s->vup[i];
+    const float *ri = ntkb_smo_row(s, i, n);
+    double obj_min;
+    const double Gmax2 = fn->low(s->yG, ri, s->qd, s->flags, n, Gmax, s->qd[i], s->obj, &obj_min);
+    const int j = obj_min < HUGE_VAL ? fn->last(s->obj, n, obj_min) : -1;
+    if (Gmax + Gmax2 < s->eps || j == -1)
         return 1;
     *oi = i;
-    *oj = Gmin_idx;
+    *oj = j;
+    *ori = ri;
     return 0;
 }
 
@@ -154,12 +140,12 @@ static int select_working_set(const smo_solver *s, int *oi, int *oj)
 static void step_pair(smo_solver *s, int i, int j, double Qij)
 {
     double *alpha = s->alpha;
-    const double C = s->C;
+    const double C = s->C, Gi = s->y[i] * s->yG[i], Gj = s->y[j] * s->yG[j];
     if (s->y[i] != s->y[j]) {
         double quad_coef = s->qd[i] + s->qd[j] + 2 * Qij;
         if (quad_coef <= 0)
             quad_coef = TAU;
-        double delta = (-s->G[i] - s->G[j]) / quad_coef;
+        double delta = (-Gi - Gj) / quad_coef;
         double diff = alpha[i] - alpha[j];
         alpha[i] += delta;
         alpha[j] += delta;
@@ -173,7 +159,7 @@ static void step_pair(smo_solver *s, int i, int j, double Qij)
         double quad_coef = s->qd[i] + s->qd[j] - 2 * Qij;
         if (quad_coef <= 0)
             quad_coef = TAU;
-        double delta = (s->G[i] - s->G[j]) / quad_coef;
+        double delta = (Gi - Gj) / quad_coef;
         double sum = alpha[i] + alpha[j];
         alpha[i] -= delta;
         alpha[j] += delta;
@@ -186,70 +172,64 @@ static void step_pair(smo_solver *s, int i, int j, double Qij)
     }
 }
 
-/* G_bar += ±C·Q_i over all positions when variable i entered or left its upper bound. */
+/* G_bar += ±C·Q_i over all positions when variable i entered or left its upper bound
+ * (y_k·C·Q_ik = C·(y_i·K_ik) exactly). */
 static void update_G_bar(smo_solver *s, int i, int was_upper)
 {
     if (was_upper == (s->status[i] == UPPER))
         return;
-    const float *ri = row(s, i);
-    const int yi = s->y[i];
+    const float *restrict ri = ntkb_smo_row(s, i, s->m);
+    const float yi = (float)s->y[i];
     const double C = s->C;
+    double *restrict gb = s->yGb;
     if (was_upper)
         for (int k = 0; k < s->m; k++)
-            s->G_bar[k] -= C * q(s, ri, yi, k);
+            gb[k] -= C * (yi * ri[k]);
     else
         for (int k = 0; k < s->m; k++)
-            s->G_bar[k] += C * q(s, ri, yi, k);
+            gb[k] += C * (yi * ri[k]);
 }
 
-/* One SMO iteration on the pair (i, j). */
-static void update(smo_solver *s, int i, int j)
+/* One SMO iteration on the pair (i, j); also leaves the next iteration's first scan. */
+static void update(smo_solver *s, const ntkb_smo_scans *fn, int i, int j, const float *ri)
 {
-    const float *ri = row(s, i), *rj = row(s, j);
-    const int yi = s->y[i], yj = s->y[j];
+    const int n = s->active, yi = s->y[i], yj = s->y[j];
     const double old_i = s->alpha[i], old_j = s->alpha[j];
-    step_pair(s, i, j, q(s, ri, yi, j));
+    step_pair(s, i, j, (float)(yi * yj) * ri[j]);
     const double dai = s->alpha[i] - old_i, daj = s->alpha[j] - old_j;
-    const int *restrict fp = s->fp;
-    const signed char *restrict y = s->y;
-    double *restrict G = s->G;
-    const int n = s->active;
-    for (int k = 0; k < n; k++)
-        G[k] += (float)(yi * y[k]) * ri[fp[k]] * dai + (float)(yj * y[k]) * rj[fp[k]] * daj;
     const int ui = s->status[i] == UPPER, uj = s->status[j] == UPPER;
     set_status(s, i);
     set_status(s, j);
+    const float *rj = ntkb_smo_row(s, j, n);
+    ri = ntkb_smo_row(s, i, n); /* still cached: fetched just before rj */
+    /* y_k·(Q_ik·Δα_i) = K_ik·(y_i·Δα_i) exactly */
+    fn->update(s->yG, ri, rj, yi * dai, yj * daj, s->flags, n, s->vup, &s->vmax);
+    s->vup_valid = 1;
     update_G_bar(s, i, ui);
     update_G_bar(s, j, uj);
 }
 
 static int be_shrunk(const smo_solver *s, int i, double Gmax1, double Gmax2)
 {
+    const double g = s->yG[i]; /* G_i = y_i·g */
     if (s->status[i] == UPPER)
-        return s->y[i] == +1 ? -s->G[i] > Gmax1 : -s->G[i] > Gmax2;
+        return s->y[i] == +1 ? -g > Gmax1 : g > Gmax2;
     if (s->status[i] == LOWER)
-        return s->y[i] == +1 ? s->G[i] > Gmax2 : s->G[i] > Gmax1;
+        return s->y[i] == +1 ? g > Gmax2 : -g > Gmax1;
     return 0;
 }
 
 static void do_shrinking(smo_solver *s)
 {
-    double Gmax1 = -HUGE_VAL, Gmax2 = -HUGE_VAL;
+    double Gmax1 = -HUGE_VAL, Gmax2 = -HUGE_VAL; /* over I_up of -yG, over I_low of yG */
     for (int i = 0; i < s->active; i++) {
-        const double g = s->G[i];
-        const int up = s->status[i] != UPPER, low = s->status[i] != LOWER;
-        if (s->y[i] == +1) {
-            if (up && -g >= Gmax1)
-                Gmax1 = -g;
-            if (low && g >= Gmax2)
-                Gmax2 = g;
-        } else {
-            if (up && -g >= Gmax2)
-                Gmax2 = -g;
-            if (low && g >= Gmax1)
-                Gmax1 = g;
-        }
+        const double g = s->yG[i];
+        if ((s->flags[i] & NTKB_SMO_UP) && -g >= Gmax1)
+            Gmax1 = -g;
+        if ((s->flags[i] & NTKB_SMO_LOW) && g >= Gmax2)
+            Gmax2 = g;
     }
+    s->vup_valid = 0;
     if (!s->unshrink && Gmax1 + Gmax2 <= s->eps * 10) {
         s->unshrink = 1;
         reconstruct_gradient(s);
@@ -273,7 +253,7 @@ static double calculate_rho(const smo_solver *s)
     int nr_free = 0;
     double ub = HUGE_VAL, lb = -HUGE_VAL, sum_free = 0;
     for (int i = 0; i < s->active; i++) {
-        double yG = s->y[i] * s->G[i];
+        const double yG = s->yG[i];
         int to_ub = s->status[i] == UPPER ? s->y[i] == -1
                   : s->status[i] == LOWER ? s->y[i] == +1 : -1;
         if (to_ub == 1)
@@ -288,25 +268,55 @@ static double calculate_rho(const smo_solver *s)
     return nr_free > 0 ? sum_free / nr_free : (ub + lb) / 2;
 }
 
-int ntkb_smo_solve(smo_solver *s, const int *rows, const signed char *y0, int m, double C,
-                   double eps, int shrinking, long max_iter, double *coef, double *rho,
-                   long *iters)
+/* LIBSVM's initial gradient for a starting point alpha (Solver::Solve): G = Qα + p and
+ * G_bar = C·Σ_{α_i = C} Q_i, sign-folded. */
+static void init_gradient(smo_solver *s)
+{
+    const int m = s->m;
+    for (int i = 0; i < m; i++) {
+        if (s->status[i] == LOWER)
+            continue;
+        const float *ri = fold_row(s, i);
+        const float yi = (float)s->y[i];
+        const double ai = s->alpha[i];
+        for (int j = 0; j < m; j++)
+            s->yG[j] += ai * (yi * ri[s->fp[j]]);
+        if (s->status[i] == UPPER)
+            for (int j = 0; j < m; j++)
+                s->yGb[j] += s->C * (yi * ri[s->fp[j]]);
+    }
+}
+
+static void init(smo_solver *s, const int *rows, const signed char *y0, int m,
+                 const double *alpha0)
 {
     s->m = m;
-    s->C = C;
-    s->eps = eps;
     s->unshrink = 0;
     s->active = m;
+    s->vup_valid = 0;
     for (int k = 0; k < m; k++) {
         s->fp[k] = rows[k];
         s->act[k] = k;
         s->y[k] = y0[k];
-        s->alpha[k] = 0.0;
-        s->status[k] = LOWER;
-        s->G[k] = -1.0; /* p = -e */
-        s->G_bar[k] = 0.0;
+        s->alpha[k] = alpha0 ? alpha0[k] : 0.0;
+        set_status(s, k);
+        s->yG[k] = (double)-y0[k]; /* y·p, p = -e */
+        s->yGb[k] = 0.0;
         s->qd[k] = s->kdiag[rows[k]];
     }
+    ntkb_smo_rows_reset(&s->rows);
+    if (alpha0)
+        init_gradient(s);
+}
+
+int ntkb_smo_solve(smo_solver *s, const int *rows, const signed char *y0, int m, double C,
+                   double eps, int shrinking, long max_iter, const double *alpha0, double *coef,
+                   double *rho, long *iters)
+{
+    const ntkb_smo_scans fn = ntkb_smo_scans_pick();
+    s->C = C;
+    s->eps = eps;
+    init(s, rows, y0, m, alpha0);
     long iter = 0;
     int counter = (m < 1000 ? m : 1000) + 1, capped = 0;
     for (;;) {
@@ -320,15 +330,16 @@ int ntkb_smo_solve(smo_solver *s, const int *rows, const signed char *y0, int m,
                 do_shrinking(s);
         }
         int i = -1, j = -1;
-        if (select_working_set(s, &i, &j)) {
+        const float *ri = NULL;
+        if (select_working_set(s, &fn, &i, &j, &ri)) {
             reconstruct_gradient(s);
             s->active = m;
-            if (select_working_set(s, &i, &j))
+            if (select_working_set(s, &fn, &i, &j, &ri))
                 break;
             counter = 1; /* shrink at the next iteration */
         }
         ++iter;
-        update(s, i, j);
+        update(s, &fn, i, j, ri);
     }
     *rho = calculate_rho(s);
     for (int k = 0; k < m; k++)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/atomic.h"
 #include "core/gram.h"
 #include "core/tiles.h"
 #include "eval/protocol.h"
@@ -77,6 +78,9 @@ static gntk_grid grid_for(const char *name, const ntkb_graph_bench_opts *o)
 typedef struct {
     ntkb_protocol *paper, *nested;
     double seconds;
+    /* records of finished blocks of fits: the working copy beside the cached passes and the
+     * committed one in RESULTS/blocks, [0] paper, [1] nested */
+    char live[2][4608], kept[2][4608];
 } searches;
 
 /* n values of search.py's logspace(-2, 4, 120), evenly spaced in index, both ends included. */
@@ -90,14 +94,17 @@ static double *c_grid(size_t n)
 
 static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
                                 const ntkb_graph_bench_opts *o, size_t n_C, unsigned protocol,
-                                ntkb_protocol **out)
+                                const char *live, const char *kept, ntkb_protocol **out)
 {
     ntkb_protocol_opts po = ntkb_protocol_opts_default();
     po.threads = o->threads;
     po.progress = !o->quiet;
-    po.solver = (ntkb_solver)o->solver;
+    po.solver = (ntkb_solver)(protocol == NTKB_PROTOCOL_NESTED ? o->nested_solver : o->solver);
     po.svm.max_iter = o->max_iter;
     po.protocols = protocol;
+    po.blocks = live;
+    po.blocks_seed = kept;
+    po.blocks_label = gs->name;
     po.n_C = n_C;
     po.C = c_grid(n_C);
     if (!po.C)
@@ -114,13 +121,66 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     return st;
 }
 
+/* The name of one search's record: family, protocol, C grid size and solver, e.g.
+ * "GNTK-paper-C120-smo" (the record's header checks the rest). */
+static void record_name(const ntkb_graph_bench_opts *o, const char *family, int nested,
+                        char *buf, size_t size)
+{
+    const int solver = nested ? o->nested_solver : o->solver;
+    char sv[48];
+    if (solver == NTKB_SOLVER_SMO && o->max_iter != 500000)
+        snprintf(sv, sizeof sv, "smo-maxiter%ld", o->max_iter);
+    else
+        snprintf(sv, sizeof sv, "%s", solver == NTKB_SOLVER_LIBSVM ? "libsvm"
+                                      : solver == NTKB_SOLVER_PATH ? "path" : "smo");
+    snprintf(buf, size, "%s-%s-C%zu-%s", family, nested ? "nested" : "paper",
+             nested ? o->nested_C : o->paper_C, sv);
+}
+
+/* The records of one kernel family (GNTK or WL): CACHE/<dataset>/blocks-<search>.txt while
+ * running, copied after every candidate to RESULTS/blocks/<dataset>-<search>.txt, which seeds a
+ * run on another machine. */
 static ntkb_status searches_alloc(const ntkb_graphset *gs, const ntkb_folds *f,
-                                  const ntkb_graph_bench_opts *o, searches *s)
+                                  const ntkb_graph_bench_opts *o, const char *family, searches *s)
 {
     memset(s, 0, sizeof *s);
-    ntkb_status st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, &s->paper);
+    char dir[4200], name[128];
+    ntkb_status st = ntkb_fs_mkdir(o->cache_dir);
+    snprintf(dir, sizeof dir, "%s/%s", o->cache_dir, gs->name);
+    if (!st)
+        st = ntkb_fs_mkdir(dir);
+    snprintf(dir, sizeof dir, "%s/blocks", o->results_dir);
+    if (!st)
+        st = ntkb_fs_mkdir(dir);
+    for (int k = 0; k < 2; k++) {
+        record_name(o, family, k, name, sizeof name);
+        snprintf(s->live[k], sizeof s->live[k], "%s/%s/blocks-%s.txt", o->cache_dir, gs->name,
+                 name);
+        snprintf(s->kept[k], sizeof s->kept[k], "%s/%s-%s.txt", dir, gs->name, name);
+    }
+    if (!st)
+        st = protocol_for(gs, f, o, o->paper_C, NTKB_PROTOCOL_PAPER, s->live[0], s->kept[0],
+                          &s->paper);
     if (st == NTKB_OK && o->nested_C > 0)
-        st = protocol_for(gs, f, o, o->nested_C, NTKB_PROTOCOL_NESTED, &s->nested);
+        st = protocol_for(gs, f, o, o->nested_C, NTKB_PROTOCOL_NESTED, s->live[1], s->kept[1],
+                          &s->nested);
+    return st;
+}
+
+/* Copies a record of fits onto its committed name, atomically. */
+static ntkb_status keep_record(const char *live, const char *kept)
+{
+    char *text = ntkb_fs_slurp(live, (size_t)1 << 30);
+    if (!text)
+        return ntkb_error(NTKB_EIO, "%s: cannot read", live);
+    ntkb_atomic_file f = {0};
+    ntkb_status st = ntkb_atomic_open(&f, kept);
+    if (!st && fputs(text, f.fp) == EOF) {
+        ntkb_atomic_abort(&f);
+        st = ntkb_error(NTKB_EIO, "%s: cannot write", kept);
+    } else if (!st)
+        st = ntkb_atomic_commit(&f);
+    free(text);
     return st;
 }
 
@@ -134,8 +194,12 @@ static ntkb_status searches_add(searches *s, const char *name, const double *gra
 {
     double t0 = ntkb_clock_now();
     ntkb_status st = ntkb_protocol_add(s->paper, name, gram);
+    if (st == NTKB_OK)
+        st = keep_record(s->live[0], s->kept[0]);
     if (st == NTKB_OK && s->nested)
         st = ntkb_protocol_add(s->nested, name, gram);
+    if (st == NTKB_OK && s->nested)
+        st = keep_record(s->live[1], s->kept[1]);
     s->seconds += ntkb_clock_now() - t0;
     if (!quiet && st == NTKB_OK)
         fprintf(stderr, "evaluated %s (%.1f s so far)\n", name, s->seconds);
@@ -214,7 +278,8 @@ static const char *const GRID_NAMES[] = {"released", "quick", "min"};
 
 /* The search a row reports: "released grid; SMO max_iter 500000", "released grid (R=3, degree
  * only); LIBSVM 3.24", or for WL "h = 1..6; SMO max_iter 500000". */
-static void grid_label(const ntkb_graph_bench_opts *o, int wl, char *buf, size_t size)
+static void grid_label(const ntkb_graph_bench_opts *o, int wl, int solver_kind, char *buf,
+                       size_t size)
 {
     char only[64] = "", solver[48];
     size_t len = 0;
@@ -230,8 +295,10 @@ static void grid_label(const ntkb_graph_bench_opts *o, int wl, char *buf, size_t
     if (o->scale_only >= 0)
         snprintf(only + len, sizeof only - len, "%s%s", sep,
                  o->scale_only == NTKB_GNTK_DEGREE ? "degree" : "uniform");
-    if (o->solver == NTKB_SOLVER_LIBSVM)
+    if (solver_kind == NTKB_SOLVER_LIBSVM)
         snprintf(solver, sizeof solver, "LIBSVM 3.24");
+    else if (solver_kind == NTKB_SOLVER_PATH)
+        snprintf(solver, sizeof solver, "SMO path (converged, warm-started along C)");
     else if (o->max_iter >= 0)
         snprintf(solver, sizeof solver, "SMO max_iter %ld", o->max_iter);
     else
@@ -278,7 +345,7 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
         return st;
     ntkb_report_row row = base_row(gs, o, method, "paper", &r, kernel_s, s->seconds);
     char grid[160];
-    grid_label(o, strcmp(method, "WL") == 0, grid, sizeof grid);
+    grid_label(o, strcmp(method, "WL") == 0, o->solver, grid, sizeof grid);
     snprintf(row.params, sizeof row.params,
              "%s, %s, C=%.4g (best of %zu candidates x 2 x %zu C; %s; %zu of %zu fits capped)",
              ntkb_protocol_candidate_name(s->paper, r.best.candidate), variant_name(r.best.variant),
@@ -299,9 +366,10 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
             best = a, best_count = count;
     }
     row = base_row(gs, o, method, "nested", &r, kernel_s, s->seconds);
+    grid_label(o, strcmp(method, "WL") == 0, o->nested_solver, grid, sizeof grid);
     snprintf(row.params, sizeof row.params,
-             "inner 5-fold CV per outer fold over %zu candidates x 2 x %zu C; most chosen: %s (%zu/%zu folds)",
-             ntkb_protocol_n_candidates(s->nested), o->nested_C,
+             "inner 5-fold CV per outer fold over %zu candidates x 2 x %zu C; %s; most chosen: %s (%zu/%zu folds)",
+             ntkb_protocol_n_candidates(s->nested), o->nested_C, grid,
              ntkb_protocol_candidate_name(s->nested, r.fold_best[best].candidate), best_count,
              r.n_folds);
     printf("%-10s %-5s nested: %6.2f ± %5.2f  %s\n", gs->name, method, row.mean, row.std, row.params);
@@ -320,8 +388,8 @@ ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
         st = ntkb_folds_read(dir, 10, gs->n_graphs, &folds);
     static const char *const csvs[] = {"graphs.csv", "published-graphs.csv"};
     if (st == NTKB_OK && (st = ntkb_report_ready(o->results_dir, csvs, 2)) == NTKB_OK &&
-        (st = searches_alloc(gs, folds, o, &gntk)) == NTKB_OK)
-        st = searches_alloc(gs, folds, o, &wl);
+        (st = searches_alloc(gs, folds, o, "GNTK", &gntk)) == NTKB_OK)
+        st = searches_alloc(gs, folds, o, "WL", &wl);
     if (st == NTKB_OK)
         st = add_gntk(gs, o, &gntk, &gntk_s);
     if (st == NTKB_OK)
@@ -351,5 +419,7 @@ ntkb_graph_bench_opts ntkb_graph_bench_opts_default(void)
     o.nested_C = 20;
     o.scale_only = -1;
     o.max_iter = 500000;
+    o.solver = NTKB_SOLVER_SMO;
+    o.nested_solver = NTKB_SOLVER_PATH;
     return o;
 }

@@ -34,13 +34,15 @@ typedef struct {
     int blocks_only;         /* > 0: only this L instead of the grid's */
     int mlp_only;            /* > 0: only this R instead of the grid's */
     int scale_only;          /* ≥ 0: only this ntkb_gntk_scale; -1 = the grid's */
-    int solver;              /* ntkb_solver of eval/protocol.h */
+    int solver;              /* ntkb_solver of eval/protocol.h (paper protocol) */
+    int nested_solver;       /* the same for the nested protocol */
     long max_iter;           /* SMO iteration cap per binary solve (-1 = none) */
     const char *command;     /* the command line, recorded in the rows */
 } ntkb_graph_bench_opts;
 
 /* The defaults of bench_gntk --evaluate: released grid, cache "cache", results "results",
- * 120 paper C values, 20 nested ones, SMO with search.py's cap.  Time complexity: O(1). */
+ * 120 paper C values, 20 nested ones, SMO with search.py's cap for the paper protocol and the
+ * path solver for the nested one.  Time complexity: O(1). */
 ntkb_graph_bench_opts ntkb_graph_bench_opts_default(void);
 
 /* Runs the whole evaluation of o->dataset; result lines also go to stdout.  Returns NTKB_OK or
