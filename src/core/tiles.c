@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "npy.h"
 #include "threads.h"
 #include "clock.h"
@@ -19,7 +20,7 @@
 #endif
 
 #define JOURNAL_NAME "tiles.journal"
-#define JOURNAL_MAGIC "ntkbench-tiles 1"
+#define JOURNAL_MAGIC "ntkbench-tiles 2"
 
 typedef struct {
     const ntkb_tiles_spec *sp;
@@ -28,7 +29,10 @@ typedef struct {
     unsigned char *done;
     int *fds;                /* K partial files (durable mode) */
     size_t hdr;              /* npy header bytes */
-    FILE *journal;
+    ntkb_journal journal;    /* fd −1 unless durable */
+    int committed;           /* the journal holds the commit record */
+    int sync_each;           /* commit after every tile (the crash hook is armed) */
+    unsigned char *renamed;  /* output k is under its final name already */
     size_t *pending;         /* finished tiles not yet journaled */
     size_t n_pending;
     double t_start, t_last_sync, t_last_print;
@@ -38,6 +42,16 @@ typedef struct {
     ntkb_status err;
     char errmsg[512];
 } drv;
+
+/* Makes renames and unlinks in dir durable. */
+static void sync_dir(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+}
 
 static void path_of(char *buf, size_t cap, const char *dir, const char *name, const char *suffix)
 {
@@ -80,68 +94,75 @@ static void journal_header(const drv *d, char *buf, size_t cap)
     buf[at] = '\0';
 }
 
-/* Reads an existing journal: checks the header, marks finished tiles.  Returns NTKB_OK, NTKB_EIO,
- * NTKB_EMISMATCH or NTKB_ENOMEM. */
-static ntkb_status journal_read(drv *d, const char *path)
+static size_t tile_index(const drv *d, size_t r, size_t c)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return ntkb_error(NTKB_EIO, "%s: cannot open the journal: %s", path, strerror(errno));
-    char want[4096], *have = NULL;
+    return r * d->nt - r * (r - 1) / 2 + (c - r);
+}
+
+/* One valid journal record: "t R C" (tile R, C finished) or "commit" (every partial complete
+ * and fsync'ed; the renames may have begun). */
+static void on_record(void *ctx, const char *body)
+{
+    drv *d = ctx;
+    size_t r, c;
+    char tail;
+    if (strcmp(body, "commit") == 0)
+        d->committed = 1;
+    else if (sscanf(body, "t %zu %zu%c", &r, &c, &tail) == 2 && r <= c && c < d->nt)
+        d->done[tile_index(d, r, c)] = 1;
+}
+
+/* Opens the journal of a resumed run; *resume = 0 when there is none to resume from. */
+static ntkb_status journal_resume(drv *d, const char *path, int *resume)
+{
+    const ntkb_tiles_spec *sp = d->sp;
+    char want[4096];
     journal_header(d, want, sizeof want);
-    size_t cap = 0, len = 0;
-    ntkb_status st = NTKB_OK;
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    cap = size > 0 ? (size_t)size : 0;
-    have = malloc(cap + 1);
-    if (!have) {
-        fclose(fp);
-        return ntkb_error(NTKB_ENOMEM, "out of memory reading %s", path);
+    *resume = sp->resume && access(path, F_OK) == 0;
+    if (sp->resume && !*resume && sp->progress)
+        fprintf(stderr, "%s: no journal in %s: starting afresh\n", sp->progress, sp->out_dir);
+    if (!*resume)
+        return NTKB_OK;
+    int fresh = 0;
+    ntkb_status st = ntkb_journal_open(&d->journal, path, want, on_record, d, &fresh);
+    if (st == NTKB_OK && fresh) {
+        *resume = 0;
+        if (sp->progress)
+            fprintf(stderr, "%s: %s records nothing (a run killed while creating it): starting "
+                    "afresh\n", sp->progress, path);
     }
-    len = fread(have, 1, cap, fp);
-    fclose(fp);
-    have[len] = '\0';
-    size_t hl = strlen(want);
-    if (len < hl || memcmp(have, want, hl) != 0) {
-        /* show both headers (minus the magic line) in the message */
-        char *h1 = strchr(have, '\n'), *w1 = strchr(want, '\n');
-        h1 = h1 ? h1 + 1 : have;
-        char *h3 = strstr(h1, "\nfingerprint ");
-        char *e3 = h3 ? strchr(h3 + 1, '\n') : NULL;
-        if (e3)
-            *e3 = '\0';
-        want[strlen(want) - 1] = '\0';
-        for (char *q = h1; *q; q++)
-            if (*q == '\n')
-                *q = ';';
-        for (char *q = w1 + 1; *q; q++)
-            if (*q == '\n')
-                *q = ';';
-        st = ntkb_error(NTKB_EMISMATCH,
-                        "%s: refusing to resume: the journal was written for another dataset or "
-                        "parameter set (journal: '%s'; this run: '%s'); rerun without --resume "
-                        "to start afresh",
-                        path, h1, w1 + 1);
-        free(have);
-        return st;
+    return st;
+}
+
+/* Opens output k of a resumed run: its partial, or the final file when a committed run was
+ * killed between the renames. */
+static ntkb_status reopen_output(drv *d, size_t k, off_t size)
+{
+    const ntkb_tiles_spec *sp = d->sp;
+    char part[4096], fin[4096];
+    path_of(part, sizeof part, sp->out_dir, sp->names[k], ".partial");
+    path_of(fin, sizeof fin, sp->out_dir, sp->names[k], "");
+    const char *at = part;
+    d->fds[k] = open(part, O_RDWR);
+    if (d->fds[k] < 0 && errno == ENOENT && d->committed) {
+        at = fin;
+        d->fds[k] = open(fin, O_RDWR);
+        d->renamed[k] = 1;
     }
-    char *p = have + hl;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (!nl)
-            break; /* a torn last line from a kill: that tile is simply recomputed */
-        size_t r, c;
-        if (sscanf(p, "%zu %zu", &r, &c) == 2 && r <= c && c < d->nt)
-            d->done[r * d->nt - r * (r - 1) / 2 + (c - r)] = 1;
-        p = nl + 1;
-    }
-    free(have);
+    struct stat stt;
+    if (d->fds[k] < 0 || fstat(d->fds[k], &stt) != 0)
+        return ntkb_error(NTKB_EIO, "%s: cannot reopen: %s (the journal records %s); rerun "
+                          "without --resume", at, strerror(errno),
+                          d->committed ? "a finished run" : "an unfinished run");
+    if (stt.st_size != size)
+        return ntkb_error(NTKB_EIO, "%s: size %lld, expected %lld: cannot resume", at,
+                          (long long)stt.st_size, (long long)size);
     return NTKB_OK;
 }
 
-/* Opens (resume) or creates the K partial files and the journal. */
+/* Opens (resume) or creates the K partial files and the journal.  A fresh start removes an old
+ * journal before it truncates the partials (else a kill in between would leave a journal
+ * vouching for zeroed tiles) and writes the new journal only once the partials exist. */
 static ntkb_status durable_open(drv *d)
 {
     const ntkb_tiles_spec *sp = d->sp;
@@ -150,40 +171,35 @@ static ntkb_status durable_open(drv *d)
     d->hdr = ntkb_npy_header(hdr, sizeof hdr, NTKB_NPY_F64, 2, shape);
     off_t size = (off_t)(d->hdr + 8 * sp->n * sp->n);
     path_of(path, sizeof path, sp->out_dir, JOURNAL_NAME, "");
-    int resume = sp->resume && access(path, F_OK) == 0;
-    if (sp->resume && !resume && sp->progress)
-        fprintf(stderr, "%s: no journal in %s: starting afresh\n", sp->progress, sp->out_dir);
-    if (resume) {
-        ntkb_status st = journal_read(d, path);
-        if (st != NTKB_OK)
-            return st;
-    }
+    int resume;
+    ntkb_status st = journal_resume(d, path, &resume);
+    if (st != NTKB_OK)
+        return st;
+    if (!resume && unlink(path) != 0 && errno != ENOENT)
+        return ntkb_error(NTKB_EIO, "%s: cannot remove the old journal: %s", path,
+                          strerror(errno));
+    if (!resume)
+        sync_dir(sp->out_dir);
     for (size_t k = 0; k < sp->k; k++) {
+        if (resume) {
+            if ((st = reopen_output(d, k, size)) != NTKB_OK)
+                return st;
+            continue;
+        }
         char part[4096];
         path_of(part, sizeof part, sp->out_dir, sp->names[k], ".partial");
-        d->fds[k] = open(part, resume ? O_RDWR : (O_RDWR | O_CREAT | O_TRUNC), 0644);
-        struct stat stt;
-        if (d->fds[k] < 0 || fstat(d->fds[k], &stt) != 0)
-            return ntkb_error(NTKB_EIO, "%s: cannot %s: %s", part, resume ? "reopen" : "create",
-                              strerror(errno));
-        if (resume && stt.st_size != size)
-            return ntkb_error(NTKB_EIO, "%s: size %lld, expected %lld: cannot resume", part,
-                              (long long)stt.st_size, (long long)size);
-        if (!resume && (pwrite(d->fds[k], hdr, d->hdr, 0) != (ssize_t)d->hdr ||
-                        ftruncate(d->fds[k], size) != 0))
+        d->fds[k] = open(part, O_RDWR | O_CREAT | O_TRUNC, 0644);
+        if (d->fds[k] < 0)
+            return ntkb_error(NTKB_EIO, "%s: cannot create: %s", part, strerror(errno));
+        if (pwrite(d->fds[k], hdr, d->hdr, 0) != (ssize_t)d->hdr || ftruncate(d->fds[k], size) != 0)
             return ntkb_error(NTKB_EIO, "%s: cannot preallocate: %s", part, strerror(errno));
     }
-    d->journal = fopen(path, resume ? "ab" : "wb");
-    if (!d->journal)
-        return ntkb_error(NTKB_EIO, "%s: cannot open the journal: %s", path, strerror(errno));
-    if (!resume) {
-        char jh[4096];
-        journal_header(d, jh, sizeof jh);
-        if (fputs(jh, d->journal) == EOF || fflush(d->journal) != 0 ||
-            fsync(fileno(d->journal)) != 0)
-            return ntkb_error(NTKB_EIO, "%s: cannot write the journal: %s", path, strerror(errno));
-    }
-    return NTKB_OK;
+    if (resume)
+        return NTKB_OK;
+    ntkb_journal_crash_point("partial files created, no journal yet");
+    char jh[4096];
+    journal_header(d, jh, sizeof jh);
+    return ntkb_journal_create(&d->journal, path, jh);
 }
 
 /* Loads finished tiles of a resumed run into the in-memory Grams. */
@@ -211,19 +227,29 @@ static ntkb_status durable_load(drv *d)
     return NTKB_OK;
 }
 
-/* fdatasync the data files, then append and fsync the pending journal lines.  Caller holds the
- * journal lock. */
+/* fdatasync the data files, then append and fsync the pending records (one write): a record
+ * never vouches for data that is not on disk.  Caller holds the journal lock. */
 static ntkb_status durable_sync(drv *d)
 {
-    if (!d->journal || d->n_pending == 0)
+    if (d->journal.fd < 0 || d->n_pending == 0)
         return NTKB_OK;
     for (size_t k = 0; k < d->sp->k; k++)
         if (fdatasync(d->fds[k]) != 0)
             return ntkb_error(NTKB_EIO, "%s: fdatasync failed: %s", d->sp->names[k], strerror(errno));
-    for (size_t q = 0; q < d->n_pending; q++)
-        fprintf(d->journal, "%zu %zu\n", d->tr[d->pending[q]], d->tc[d->pending[q]]);
-    if (fflush(d->journal) != 0 || fsync(fileno(d->journal)) != 0)
-        return ntkb_error(NTKB_EIO, "journal write failed: %s", strerror(errno));
+    ntkb_journal_crash_point("tile data synced, records not yet written");
+    char *text = malloc(d->n_pending * 48);
+    const char **bodies = malloc(d->n_pending * sizeof *bodies);
+    ntkb_status st = text && bodies ? NTKB_OK : ntkb_error(NTKB_ENOMEM, "out of memory");
+    for (size_t q = 0; st == NTKB_OK && q < d->n_pending; q++) {
+        bodies[q] = text + 48 * q;
+        snprintf(text + 48 * q, 48, "t %zu %zu", d->tr[d->pending[q]], d->tc[d->pending[q]]);
+    }
+    if (st == NTKB_OK)
+        st = ntkb_journal_append(&d->journal, bodies, d->n_pending);
+    free(text);
+    free(bodies);
+    if (st != NTKB_OK)
+        return st;
     d->n_pending = 0;
     d->t_last_sync = ntkb_clock_now();
     return NTKB_OK;
@@ -272,10 +298,10 @@ static void tile_finished(drv *d, size_t t)
     {
         d->pairs_done += tile_pairs(d, t);
         d->computed++;
-        if (d->journal)
+        if (d->journal.fd >= 0)
             d->pending[d->n_pending++] = t;
         double now = ntkb_clock_now();
-        if (d->journal && now - d->t_last_sync >= 1.0) {
+        if (d->journal.fd >= 0 && (d->sync_each || now - d->t_last_sync >= 1.0)) {
             ntkb_status st = durable_sync(d);
             if (st != NTKB_OK)
                 set_error(d, st);
@@ -357,27 +383,41 @@ static void run_prep(drv *d, int threads)
     }
 }
 
-/* fsync + rename every partial onto its final name, fsync the directory, drop the journal. */
+/* Commits a complete run: fsync every partial, record "commit", rename the partials onto their
+ * final names, then drop the journal.  Killed anywhere in here, a resume finds either no commit
+ * record (all partials present) or the record (each output under one of its two names). */
 static ntkb_status durable_finish(drv *d)
 {
     const ntkb_tiles_spec *sp = d->sp;
     char part[4096], fin[4096];
+    ntkb_status st = NTKB_OK;
+    for (size_t k = 0; !d->committed && k < sp->k; k++)
+        if (fsync(d->fds[k]) != 0)
+            return ntkb_error(NTKB_EIO, "%s: cannot fsync: %s", sp->names[k], strerror(errno));
+    if (!d->committed) {
+        ntkb_journal_crash_point("partials complete, no commit record yet");
+        const char *commit = "commit";
+        if ((st = ntkb_journal_append(&d->journal, &commit, 1)) != NTKB_OK)
+            return st;
+        d->committed = 1;
+    }
     for (size_t k = 0; k < sp->k; k++) {
+        if (d->renamed[k])
+            continue;
         path_of(part, sizeof part, sp->out_dir, sp->names[k], ".partial");
         path_of(fin, sizeof fin, sp->out_dir, sp->names[k], "");
-        if (fsync(d->fds[k]) != 0 || rename(part, fin) != 0)
+        if (rename(part, fin) != 0)
             return ntkb_error(NTKB_EIO, "%s: cannot commit: %s", fin, strerror(errno));
+        d->renamed[k] = 1;
+        ntkb_journal_crash_point("between the renames");
     }
-    int dfd = open(sp->out_dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    fclose(d->journal);
-    d->journal = NULL;
+    sync_dir(sp->out_dir);
+    ntkb_journal_crash_point("outputs renamed, journal not yet removed");
+    ntkb_journal_close(&d->journal);
     path_of(part, sizeof part, sp->out_dir, JOURNAL_NAME, "");
     if (remove(part) != 0)
         return ntkb_error(NTKB_EIO, "%s: cannot remove: %s", part, strerror(errno));
+    sync_dir(sp->out_dir);
     return NTKB_OK;
 }
 
@@ -397,7 +437,10 @@ static ntkb_status drv_init(drv *d, const ntkb_tiles_spec *sp)
     d->done = calloc(d->count + 1, 1);
     d->pending = malloc((d->count + 1) * sizeof *d->pending);
     d->fds = malloc((sp->k + 1) * sizeof *d->fds);
-    if (!d->tr || !d->tc || !d->done || !d->pending || !d->fds)
+    d->renamed = calloc(sp->k + 1, 1);
+    d->journal.fd = -1;
+    d->sync_each = ntkb_journal_crash_armed();
+    if (!d->tr || !d->tc || !d->done || !d->pending || !d->fds || !d->renamed)
         return ntkb_error(NTKB_ENOMEM, "out of memory for %zu tiles", d->count);
     for (size_t k = 0; k < sp->k; k++)
         d->fds[k] = -1;
@@ -418,8 +461,8 @@ static void drv_release(drv *d)
         for (size_t k = 0; k < d->sp->k; k++)
             if (d->fds[k] >= 0)
                 close(d->fds[k]);
-    if (d->journal)
-        fclose(d->journal);
+    ntkb_journal_close(&d->journal);
+    free(d->renamed);
     free(d->tr);
     free(d->tc);
     free(d->done);
@@ -457,7 +500,7 @@ ntkb_status ntkb_tiles_run(const ntkb_tiles_spec *sp, ntkb_tiles_stats *stats)
     if (d.err == NTKB_OK)
         run_tiles(&d, threads);
     double t_fill = ntkb_clock_now();
-    if (d.journal) {
+    if (d.journal.fd >= 0) {
         ntkb_status s2 = durable_sync(&d);
         if (d.err == NTKB_OK && s2 != NTKB_OK)
             set_error(&d, s2);
