@@ -12,6 +12,7 @@
 #include "core/fs.h"
 #include "core/gram.h"
 #include "core/meta.h"
+#include "core/ranks.h"
 #include "core/threads.h"
 #include "gntk/relu.h"
 #include "ntkb_config.h"
@@ -58,6 +59,7 @@ static ntkb_status write_pass_meta(const ntkb_graphset *gs, const ntkb_gntk_para
     if (!st) st = ntkb_meta_add_string(m, "fingerprint", fp);
     if (!st) st = ntkb_meta_add_string(m, "relu", ntkb_gntk_relu_impl());
     if (!st) st = ntkb_meta_add_int(m, "threads", threads);
+    if (!st) st = ntkb_meta_add_int(m, "ranks", ntkb_ranks_size());
     if (!st) st = ntkb_meta_add_int(m, "tiles_skipped_on_resume", (int64_t)stats->tiles_skipped);
     if (!st) st = ntkb_meta_add_double(m, "seconds", seconds);
     if (!st) st = ntkb_meta_add_string(m, "version", NTKB_VERSION);
@@ -78,11 +80,14 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     if (!stats)
         stats = &local;
     ntkb_gntk_fingerprint(gs, p, fp, sizeof fp);
-    *reused = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
-    if (*reused)
-        return NTKB_OK;
-    ntkb_status st = ntkb_fs_mkdir(dir);
-    if (st != NTKB_OK)
+    /* Over MPI ranks rank 0 decides and writes; the others compute tiles only. */
+    const int root = ntkb_ranks_rank() == 0;
+    int32_t cached = root && po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
+    ntkb_status st = ntkb_ranks_bcast(&cached, sizeof cached);
+    *reused = cached;
+    if (st != NTKB_OK || *reused)
+        return st;
+    if (root && (st = ntkb_fs_mkdir(dir)) != NTKB_OK)
         return st;
     size_t K = ntkb_gntk_n_out(p);
     char **names = calloc(K, sizeof *names);
@@ -100,9 +105,9 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     st = names ? ntkb_gntk_gram_run(gs, p, &spec, stats) : ntkb_error(NTKB_ENOMEM, "out of memory");
     *seconds = ntkb_clock_now() - t0;
     snprintf(path, sizeof path, "%s/labels.npy", dir);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && root)
         st = ntkb_labels_save_npy(path, gs->label, gs->n_graphs);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && root)
         st = write_pass_meta(gs, p, dataset_arg, dir, fp, ntkb_threads_resolve(po->threads),
                              *seconds, stats);
     for (size_t k = 0; names && k < K; k++)

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The programs over Open MPI ranks (mpirun -np 3 --oversubscribe): the GNTK Grams of PTC and
+# MUTAG are cmp-identical to one process; a job killed mid-run (rank 0 killed at a journal
+# point, or a worker rank killed) resumes with another rank count to identical Grams; a failing
+# rank stops the job with a message naming the rank and the tile; the evaluation rows and the
+# CNTK Grams of bench_lantk --gram-only are identical to one process.  Prints TAP; exit 77
+# (skip) when ntkbench was built without MPI.
+# Usage: test_mpi.sh MPI_BUILT(1|0) MPIRUN BENCH_GNTK NTKB_EVAL BENCH_LANTK
+set -u
+built="$1" mpirun="$2" bench="$3" eval="$4" lantk="$5"
+if [ "$built" != 1 ] || [ ! -x "$mpirun" ]; then
+  echo "1..0 # SKIP ntkbench was built without MPI (-Dmpi=auto found no Open MPI)"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mpi=("$mpirun" --oversubscribe --bind-to none)
+[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
+export OMP_NUM_THREADS=1
+n=0 fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
+same_grams() { # DIR_A DIR_B: every .npy Gram equal, no journal or partial left in B
+  local f
+  for f in "$1"/gram-*.npy; do cmp -s "$f" "$2/$(basename "$f")" || return 1; done
+  [ ! -e "$2/tiles.journal" ] && ! ls "$2"/*.partial >/dev/null 2>&1
+}
+
+for ds in PTC MUTAG; do
+  args=(--dataset "$ds" --blocks 2 --mlp 2 --tile 16 --quiet)
+  "$bench" "${args[@]}" --threads 2 --out "$tmp/$ds-1" >/dev/null 2>&1
+  "${mpi[@]}" -np 3 "$bench" "${args[@]}" --threads 1 --out "$tmp/$ds-3" >"$tmp/out" 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ] && same_grams "$tmp/$ds-1" "$tmp/$ds-3" && grep -q '"ranks": 3' "$tmp/$ds-3/meta.json"; then
+    ok "$ds: Grams of 3 ranks cmp-identical to one process"
+  else
+    bad "$ds: 3 ranks (exit $rc: $(tail -c 300 "$tmp/out"))"
+  fi
+done
+
+# Killed mid-run, resumed with another N: rank 0 dies at its 12th crash point (5 tiles in).
+args=(--dataset MUTAG --blocks 2 --mlp 2 --tile 16 --quiet)
+(NTKB_TILES_CRASH_AT=12 "${mpi[@]}" -np 2 "$bench" "${args[@]}" --threads 1 --out "$tmp/k" >/dev/null 2>&1; exit $?) 2>/dev/null
+rc=$?
+before=$(grep -c '^t ' "$tmp/k/tiles.journal" 2>/dev/null)
+"${mpi[@]}" -np 3 "$bench" "${args[@]}" --threads 2 --out "$tmp/k" --resume >"$tmp/out" 2>&1
+rc2=$?
+if [ "$rc" -ne 0 ] && [ "${before:-0}" -ge 1 ] && [ "$rc2" -eq 0 ] && same_grams "$tmp/MUTAG-1" "$tmp/k" \
+  && grep -q "\[resumed\]" "$tmp/out"; then
+  ok "rank 0 killed after $before tiles (2 ranks), resumed on 3 ranks: identical"
+else
+  bad "kill/resume (exit $rc then $rc2, $before journaled: $(tail -c 300 "$tmp/out"))"
+fi
+
+# A worker rank killed: the job stops; resumed as one plain process.
+(NTKB_TILES_FAIL_RANK=1,kill "${mpi[@]}" -np 3 "$bench" "${args[@]}" --threads 1 --out "$tmp/w" >/dev/null 2>&1; exit $?) 2>/dev/null
+rc=$?
+"$bench" "${args[@]}" --threads 1 --out "$tmp/w" --resume >"$tmp/out" 2>&1
+rc2=$?
+[ "$rc" -ne 0 ] && [ "$rc2" -eq 0 ] && same_grams "$tmp/MUTAG-1" "$tmp/w" \
+  && ok "worker rank killed, resumed as one process: identical" \
+  || bad "worker kill (exit $rc then $rc2: $(tail -c 300 "$tmp/out"))"
+
+# A failing rank: the message names the rank and the tile; exit 3.
+NTKB_TILES_FAIL_RANK=2 "${mpi[@]}" -np 3 "$bench" "${args[@]}" --threads 1 --out "$tmp/f" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 3 ] && grep -q "bench_gntk: rank 2: tile ([0-9]*, [0-9]*) (rows [0-9]*\.\.[0-9]*, columns [0-9]*\.\.[0-9]*): injected failure" "$tmp/out" \
+  && ok "a failing rank stops the job naming rank and tile (exit 3)" \
+  || bad "failing rank (exit $rc: $(head -c 400 "$tmp/out"))"
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
