@@ -68,5 +68,31 @@ rc=$?
   && ok "a failing rank stops the job naming rank and tile (exit 3)" \
   || bad "failing rank (exit $rc: $(head -c 400 "$tmp/out"))"
 
+# Evaluation over ranks: ntkb_eval's paper and nested results, bench_gntk --evaluate's rows.
+fx="${NTKB_TEST_FIXTURES:-$(dirname "$0")/fixtures}/gntk-official"
+data="${NTKB_DATA:-$(dirname "$0")/../datasets}"
+eargs=(--gram "$fx/MUTAG-nl2-R1-uniform-jk1.gram.npy" --labels "$fx/MUTAG.labels.npy"
+       --folds "$data/MUTAG" --protocol both --n-C 4 --threads 1)
+"$eval" "${eargs[@]}" 2>&1 | grep -v '^fits:' >"$tmp/e1"
+"${mpi[@]}" -np 3 "$eval" "${eargs[@]}" >"$tmp/e3.all" 2>&1
+rc=$?
+grep -v '^fits:' "$tmp/e3.all" >"$tmp/e3"
+[ "$rc" -eq 0 ] && [ -s "$tmp/e1" ] && cmp -s "$tmp/e1" "$tmp/e3" \
+  && ok "ntkb_eval on 3 ranks: paper and nested results identical" \
+  || bad "ntkb_eval on 3 ranks (exit $rc: $(diff "$tmp/e1" "$tmp/e3" | head -c 300))"
+
+bargs=(--evaluate --dataset MUTAG --grid min --paper-C 2 --nested-C 2 --threads 1 --quiet)
+mkdir -p "$tmp/ev1" "$tmp/ev3"
+"$bench" "${bargs[@]}" --cache "$tmp/ev1/cache" --results "$tmp/ev1/res" >/dev/null 2>&1
+"${mpi[@]}" -np 3 "$bench" "${bargs[@]}" --cache "$tmp/ev3/cache" --results "$tmp/ev3/res" >"$tmp/out" 2>&1
+rc=$?
+rows() { sed 's/,[0-9.]*,[0-9.]*,bench_gntk .*$//' "$1/res/graphs.csv"; }
+if [ "$rc" -eq 0 ] && [ "$(rows "$tmp/ev1" | wc -l)" -eq 5 ] && [ "$(rows "$tmp/ev1")" = "$(rows "$tmp/ev3")" ] \
+  && same_grams "$tmp/ev1/cache/MUTAG/R1-uniform-L1" "$tmp/ev3/cache/MUTAG/R1-uniform-L1"; then
+  ok "bench_gntk --evaluate on 3 ranks: rows (but the timings) and cached Grams identical"
+else
+  bad "bench_gntk --evaluate on 3 ranks (exit $rc: $(tail -c 300 "$tmp/out"))"
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

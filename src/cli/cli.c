@@ -68,10 +68,14 @@ int cli_finish(const char *prog, ntkb_status st)
     if (st == NTKB_OK)
         return ntkb_ranks_finish(0);
     int rank = ntkb_ranks_rank();
-    if (rank == 0)
+    if (rank == 0) {
         fprintf(stderr, "%s: %s\n", prog, ntkb_last_error());
-    else if (!ntkb_ranks_error_is_shared())
+    } else if (!ntkb_ranks_error_is_shared()) {
+        /* Bad input fails every rank alike: rank 0 then aborts the job within this second and
+         * its message is the only one; a failure of this rank alone is printed after it. */
+        sleep(1);
         fprintf(ntkb_ranks_stderr(), "%s: rank %d: %s\n", prog, rank, ntkb_last_error());
+    }
     fflush(NULL);
     return ntkb_ranks_finish(ntkb_status_exit_code(st));
 }
