@@ -94,5 +94,19 @@ else
   bad "bench_gntk --evaluate on 3 ranks (exit $rc: $(tail -c 300 "$tmp/out"))"
 fi
 
+# The CNTK Gram of bench_lantk --gram-only (Fashion-MNIST, 100 images: 10 tiles of 32).
+largs=(--dataset fashion-mnist --pair 0,1 --max-train 40 --max-test 10 --gram-only --threads 1)
+if "$lantk" "${largs[@]}" --out "$tmp/l1" >"$tmp/out" 2>&1; then
+  "${mpi[@]}" -np 3 "$lantk" "${largs[@]}" --out "$tmp/l3" >"$tmp/out" 2>&1
+  rc=$?
+  same=1
+  for f in K_train K_test y_train y_test; do cmp -s "$tmp/l1/$f.npy" "$tmp/l3/$f.npy" || same=0; done
+  [ "$rc" -eq 0 ] && [ "$same" -eq 1 ] && ok "bench_lantk --gram-only on 3 ranks: CNTK Grams cmp-identical" \
+    || bad "bench_lantk --gram-only on 3 ranks (exit $rc: $(tail -c 300 "$tmp/out"))"
+else
+  echo "ok $((n + 1)) - # SKIP bench_lantk: no Fashion-MNIST ($(tail -c 200 "$tmp/out"))"
+  n=$((n + 1))
+fi
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -13,7 +13,10 @@
 #include <mpi.h>
 #endif
 
-static int g_rank, g_size = 1, g_mpi, g_shared;
+static int g_rank, g_size = 1, g_shared;
+#if NTKB_HAVE_MPI
+static int g_mpi;
+#endif
 static FILE *g_err;
 
 int ntkb_ranks_rank(void)
