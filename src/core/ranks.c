@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ntkb_config.h"
@@ -111,6 +112,25 @@ int ntkb_ranks_finish(int code)
     return code;
 }
 
+#if NTKB_HAVE_MPI
+int ntkb_ranks_wait(void *request)
+{
+    /* Open MPI's blocking calls spin a core while they wait; ranks wait long for rank 0 (its
+     * fsyncs, its last tile), so they test and nap instead: ~100 µs more latency, no CPU. */
+    const struct timespec nap = {0, 100000};
+    int done = 0;
+    while (MPI_Test((MPI_Request *)request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done)
+        nanosleep(&nap, NULL);
+    return done ? MPI_SUCCESS : MPI_ERR_OTHER;
+}
+#else
+int ntkb_ranks_wait(void *request)
+{
+    (void)request;
+    return 0;
+}
+#endif
+
 ntkb_status ntkb_ranks_bcast(void *buf, size_t bytes)
 {
 #if NTKB_HAVE_MPI
@@ -118,7 +138,9 @@ ntkb_status ntkb_ranks_bcast(void *buf, size_t bytes)
         return NTKB_OK;
     for (size_t at = 0; at < bytes;) {
         int chunk = bytes - at > (size_t)(INT_MAX / 2) ? INT_MAX / 2 : (int)(bytes - at);
-        if (MPI_Bcast((char *)buf + at, chunk, MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        MPI_Request rq;
+        if (MPI_Ibcast((char *)buf + at, chunk, MPI_BYTE, 0, MPI_COMM_WORLD, &rq) != MPI_SUCCESS ||
+            ntkb_ranks_wait(&rq) != MPI_SUCCESS)
             return ntkb_error(NTKB_EINTERNAL, "MPI_Bcast of %zu bytes failed", bytes);
         at += (size_t)chunk;
     }
@@ -134,8 +156,10 @@ static ntkb_status allreduce(void *v, size_t n, MPI_Datatype type, MPI_Op op, si
 {
     for (size_t at = 0; at < n;) {
         int chunk = n - at > (size_t)(INT_MAX / 16) ? INT_MAX / 16 : (int)(n - at);
-        if (MPI_Allreduce(MPI_IN_PLACE, (char *)v + at * width, chunk, type, op,
-                          MPI_COMM_WORLD) != MPI_SUCCESS)
+        MPI_Request rq;
+        if (MPI_Iallreduce(MPI_IN_PLACE, (char *)v + at * width, chunk, type, op,
+                           MPI_COMM_WORLD, &rq) != MPI_SUCCESS ||
+            ntkb_ranks_wait(&rq) != MPI_SUCCESS)
             return ntkb_error(NTKB_EINTERNAL, "MPI_Allreduce of %zu values failed", n);
         at += (size_t)chunk;
     }

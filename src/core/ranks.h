@@ -61,6 +61,10 @@ ntkb_status ntkb_ranks_bcast(void *buf, size_t bytes);
 ntkb_status ntkb_ranks_max_i64(int64_t *v, size_t n);
 ntkb_status ntkb_ranks_sum_u64(uint64_t *v, size_t n);
 
+/* Completes an MPI request (an MPI_Request *) by testing it with 100 µs naps instead of
+ * Open MPI's spinning wait.  Returns MPI_SUCCESS (0) or an MPI error code; 0 without MPI. */
+int ntkb_ranks_wait(void *request);
+
 /* Rank 0's side of the pool: the next task index (−1: none left) and a worker's payload for a
  * finished task (called on the service thread; must be thread-safe with rank 0's own compute
  * threads). */

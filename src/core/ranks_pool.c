@@ -117,7 +117,9 @@ int64_t ntkb_ranks_pool_next(ntkb_ranks_pool *p, int64_t done, const void *data,
     MPI_Send(h, 4, MPI_INT64_T, 0, TAG_HDR, MPI_COMM_WORLD);
     if (h[3] > 0)
         MPI_Send(data, (int)bytes, MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD);
-    MPI_Recv(&nx, 1, MPI_INT64_T, 0, TAG_REPLY, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Request rq;
+    MPI_Irecv(&nx, 1, MPI_INT64_T, 0, TAG_REPLY, MPI_COMM_WORLD, &rq);
+    ntkb_ranks_wait(&rq);
     pthread_mutex_unlock(&p->lock);
     return nx;
 }
