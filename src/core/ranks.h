@@ -11,8 +11,8 @@
  * (MPI_THREAD_SERIALIZED: only that thread talks MPI on rank 0 while the pool is open, and the
  * workers' threads take turns), so rank 0 computes too; a worker sends the result of its last
  * task with the request for the next, and rank 0 hands that payload to a callback (the tiled
- * driver writes the tile).  The service thread polls with 100 µs sleeps, not a spinning wait,
- * so it takes no core from the compute threads.
+ * driver writes the tile).  The service thread polls with naps of 50–400 µs, not a spinning
+ * wait, so it takes no core from the compute threads.
  */
 #ifndef NTKB_CORE_RANKS_H
 #define NTKB_CORE_RANKS_H

@@ -148,7 +148,6 @@ static void thread_tiles(drv *d, ntkb_ranks_pool *pool, int tid, double *buf,
                      d->tr[t], d->tc[t], r0, (r0 + d->T < n ? r0 + d->T : n) - 1, c0,
                      (c0 + d->T < n ? c0 + d->T : n) - 1, ntkb_last_error());
             ntkb_ranks_pool_fail(pool, st, msg);
-            ntkb_ranks_pool_next(pool, -1, NULL, 0); /* rank 0 now answers: no more */
             return;
         }
         if (worker) {
