@@ -1,28 +1,23 @@
 /* The tiled parallel Gram driver: see tiles.h. */
 #include "tiles_internal.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "journal.h"
-#include "npy.h"
 #include "ranks.h"
 #include "threads.h"
-#include "clock.h"
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-
+/* The pairs of tile t (a diagonal tile's upper triangle), for the progress line. */
 static double tile_pairs(const drv *d, size_t t)
 {
     size_t r0 = d->tr[t] * d->T, c0 = d->tc[t] * d->T, n = d->sp->n;
@@ -37,20 +32,15 @@ static ntkb_status get_error(const drv *d)
     return (ntkb_status)__atomic_load_n((const int *)&d->err, __ATOMIC_ACQUIRE);
 }
 
-/* Records the first failure (status and the message `msg`, or the calling thread's). */
-static void set_error_msg(drv *d, ntkb_status st, const char *msg)
+/* Records the first failure (status and the calling thread's message). */
+static void set_error(drv *d, ntkb_status st)
 {
     pthread_mutex_lock(&d->lock);
     if (get_error(d) == NTKB_OK) {
-        snprintf(d->errmsg, sizeof d->errmsg, "%s", msg ? msg : ntkb_last_error());
+        snprintf(d->errmsg, sizeof d->errmsg, "%s", ntkb_last_error());
         __atomic_store_n((int *)&d->err, (int)st, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&d->lock);
-}
-
-static void set_error(drv *d, ntkb_status st)
-{
-    set_error_msg(d, st, NULL);
 }
 
 /* The next tile to compute, or −1 (none left, or stopping after an error).  Any thread of

@@ -16,6 +16,13 @@
  * the result is bit-identical to an uninterrupted run.  At the end each .partial is fsync'ed, a
  * "commit" record is journaled, the partials are renamed onto their final names (atomic) and
  * the journal is removed; a run killed anywhere in that sequence resumes to the same files.
+ *
+ * Over MPI ranks (core/ranks.h; every rank calls ntkb_tiles_run with the same spec): every rank
+ * runs the prep of all items and computes the tiles rank 0 hands out one at a time (dynamic
+ * balancing); rank 0 alone opens the files, stores every tile, journals and commits, so the
+ * files and their resume are exactly those of one process, for any rank count.  In-memory
+ * Grams are broadcast from rank 0 at the end; every rank returns rank 0's status, and a failing
+ * rank's message names the rank and the tile.
  */
 #ifndef NTKB_CORE_TILES_H
 #define NTKB_CORE_TILES_H
