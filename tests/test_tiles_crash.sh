@@ -4,7 +4,8 @@
 # created, journal header, each tile's data sync and record write, the commit record, between
 # the renames, before the journal's removal), its resume is killed again early, and a last
 # --resume must leave Grams byte-identical to an uninterrupted run.  Also: torn and merged
-# journal lines are ignored, an empty journal starts afresh.  Prints TAP.
+# journal lines are ignored, an empty journal starts afresh, a journal of another format and a
+# missing partial are refused.  Prints TAP.
 # Usage: test_tiles_crash.sh BENCH_GNTK
 set -u
 bench="$1"
@@ -74,6 +75,16 @@ mkdir "$tmp/empty"
 rc=$?
 [ "$rc" -eq 0 ] && same_as_ref "$tmp/empty" && ok "empty journal: started afresh" \
   || bad "empty journal (exit $rc: $(head -c 300 "$tmp/err"))"
+
+# A journal of another format (an older ntkbench) is refused, naming both formats (exit 2).
+rm -rf "$tmp/old"
+mkdir "$tmp/old"
+printf 'ntkbench-tiles 1\nn 188 k 4 tile 48\nfingerprint x\n0 0\n' >"$tmp/old/tiles.journal"
+"$bench" "${args[@]}" --out "$tmp/old" --resume >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "journal format 'ntkbench-tiles 1', this program writes 'ntkbench-tiles 2'" "$tmp/err" \
+  && ok "journal of another format refused (exit 2)" \
+  || bad "old journal format (exit $rc: $(head -c 300 "$tmp/err"))"
 
 # A partial missing without a commit record is refused with a clear message (exit 3).
 rm -rf "$tmp/gone"

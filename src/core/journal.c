@@ -85,6 +85,17 @@ static void check_line(char *line, size_t len, ntkb_journal_record_fn rec, void 
 /* The message of a header mismatch: both headers minus their magic line, one line each. */
 static ntkb_status mismatch(const char *path, char *have, const char *want)
 {
+    const char *wnl = strchr(want, '\n');
+    size_t ml = wnl ? (size_t)(wnl - want) : strlen(want);
+    if (strncmp(have, want, ml) != 0 || (have[ml] != '\n' && have[ml] != '\0')) {
+        char *hnl = strchr(have, '\n');
+        if (hnl)
+            *hnl = '\0';
+        return ntkb_error(NTKB_EMISMATCH, "%s: refusing to resume: journal format '%.200s', this "
+                          "program writes '%.*s' (another version of ntkbench, or not a "
+                          "journal); rerun without --resume to start afresh",
+                          path, have, (int)ml, want);
+    }
     char w[4096];
     snprintf(w, sizeof w, "%s", want);
     char *h1 = strchr(have, '\n'), *w1 = strchr(w, '\n');
