@@ -19,14 +19,14 @@ bad() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 pid=$!
 # wait until at least two tiles are journaled (the journal is group-committed about once a second)
 for _ in $(seq 1 600); do
-  lines=$(grep -c '^[0-9]' "$tmp/run/tiles.journal" 2>/dev/null || true)
+  lines=$(grep -c '^t ' "$tmp/run/tiles.journal" 2>/dev/null || true)
   [ "${lines:-0}" -ge 2 ] && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.05
 done
 if kill -9 "$pid" 2>/dev/null; then
   wait "$pid" 2>/dev/null
-  done_before=$(grep -c '^[0-9]' "$tmp/run/tiles.journal")
+  done_before=$(grep -c '^t ' "$tmp/run/tiles.journal")
   total=$(ls "$tmp/run"/*.partial 2>/dev/null | wc -l)
   if [ "$done_before" -ge 2 ] && [ "$total" -eq 12 ] && [ ! -e "$tmp/run/gram-L1-jk0.npy" ]; then
     ok "killed with $done_before tiles journaled, partial files only"

@@ -19,6 +19,7 @@
 #include "core/lines.h"
 #include "core/meta.h"
 #include "core/npy.h"
+#include "core/ranks.h"
 #include "core/rng.h"
 #include "core/status.h"
 #include "core/threads.h"

@@ -1,49 +1,23 @@
 /* The tiled parallel Gram driver: see tiles.h. */
-#include "tiles.h"
+#include "tiles_internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "npy.h"
-#include "threads.h"
 #include "clock.h"
+#include "journal.h"
+#include "ranks.h"
+#include "threads.h"
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-#define JOURNAL_NAME "tiles.journal"
-#define JOURNAL_MAGIC "ntkbench-tiles 1"
-
-typedef struct {
-    const ntkb_tiles_spec *sp;
-    size_t T, nt, count;     /* tile edge, tiles per side, upper-triangle tiles */
-    size_t *tr, *tc;         /* tile coordinates (tile units) */
-    unsigned char *done;
-    int *fds;                /* K partial files (durable mode) */
-    size_t hdr;              /* npy header bytes */
-    FILE *journal;
-    size_t *pending;         /* finished tiles not yet journaled */
-    size_t n_pending;
-    double t_start, t_last_sync, t_last_print;
-    double pairs_total, pairs_done, pairs_skipped;
-    size_t computed, skipped;
-    size_t stop_after;       /* test hook: fail after this many new tiles (0: off) */
-    ntkb_status err;
-    char errmsg[512];
-} drv;
-
-static void path_of(char *buf, size_t cap, const char *dir, const char *name, const char *suffix)
-{
-    snprintf(buf, cap, "%s/%s%s", dir, name, suffix);
-}
-
+/* The pairs of tile t (a diagonal tile's upper triangle), for the progress line. */
 static double tile_pairs(const drv *d, size_t t)
 {
     size_t r0 = d->tr[t] * d->T, c0 = d->tc[t] * d->T, n = d->sp->n;
@@ -61,245 +35,128 @@ static ntkb_status get_error(const drv *d)
 /* Records the first failure (status and the calling thread's message). */
 static void set_error(drv *d, ntkb_status st)
 {
-#pragma omp critical(ntkb_tiles_err)
+    pthread_mutex_lock(&d->lock);
     if (get_error(d) == NTKB_OK) {
         snprintf(d->errmsg, sizeof d->errmsg, "%s", ntkb_last_error());
         __atomic_store_n((int *)&d->err, (int)st, __ATOMIC_RELEASE);
     }
+    pthread_mutex_unlock(&d->lock);
 }
 
-/* Journal header text; the fingerprint is flattened to one line. */
-static void journal_header(const drv *d, char *buf, size_t cap)
+/* The next tile to compute, or −1 (none left, or stopping after an error).  Any thread of
+ * rank 0, including the MPI service thread. */
+static int64_t take_tile(void *ctx)
 {
-    int len = snprintf(buf, cap, "%s\nn %zu k %zu tile %zu\nfingerprint ", JOURNAL_MAGIC, d->sp->n,
-                       d->sp->k, d->T);
-    size_t at = len > 0 ? (size_t)len : 0;
-    for (const char *f = d->sp->fingerprint ? d->sp->fingerprint : ""; *f && at + 2 < cap; f++)
-        buf[at++] = (*f == '\n' || *f == '\r') ? ' ' : *f;
-    buf[at++] = '\n';
-    buf[at] = '\0';
-}
-
-/* Reads an existing journal: checks the header, marks finished tiles.  Returns NTKB_OK, NTKB_EIO,
- * NTKB_EMISMATCH or NTKB_ENOMEM. */
-static ntkb_status journal_read(drv *d, const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return ntkb_error(NTKB_EIO, "%s: cannot open the journal: %s", path, strerror(errno));
-    char want[4096], *have = NULL;
-    journal_header(d, want, sizeof want);
-    size_t cap = 0, len = 0;
-    ntkb_status st = NTKB_OK;
-    fseek(fp, 0, SEEK_END);
-    long size = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    cap = size > 0 ? (size_t)size : 0;
-    have = malloc(cap + 1);
-    if (!have) {
-        fclose(fp);
-        return ntkb_error(NTKB_ENOMEM, "out of memory reading %s", path);
-    }
-    len = fread(have, 1, cap, fp);
-    fclose(fp);
-    have[len] = '\0';
-    size_t hl = strlen(want);
-    if (len < hl || memcmp(have, want, hl) != 0) {
-        /* show both headers (minus the magic line) in the message */
-        char *h1 = strchr(have, '\n'), *w1 = strchr(want, '\n');
-        h1 = h1 ? h1 + 1 : have;
-        char *h3 = strstr(h1, "\nfingerprint ");
-        char *e3 = h3 ? strchr(h3 + 1, '\n') : NULL;
-        if (e3)
-            *e3 = '\0';
-        want[strlen(want) - 1] = '\0';
-        for (char *q = h1; *q; q++)
-            if (*q == '\n')
-                *q = ';';
-        for (char *q = w1 + 1; *q; q++)
-            if (*q == '\n')
-                *q = ';';
-        st = ntkb_error(NTKB_EMISMATCH,
-                        "%s: refusing to resume: the journal was written for another dataset or "
-                        "parameter set (journal: '%s'; this run: '%s'); rerun without --resume "
-                        "to start afresh",
-                        path, h1, w1 + 1);
-        free(have);
-        return st;
-    }
-    char *p = have + hl;
-    while (*p) {
-        char *nl = strchr(p, '\n');
-        if (!nl)
-            break; /* a torn last line from a kill: that tile is simply recomputed */
-        size_t r, c;
-        if (sscanf(p, "%zu %zu", &r, &c) == 2 && r <= c && c < d->nt)
-            d->done[r * d->nt - r * (r - 1) / 2 + (c - r)] = 1;
-        p = nl + 1;
-    }
-    free(have);
-    return NTKB_OK;
-}
-
-/* Opens (resume) or creates the K partial files and the journal. */
-static ntkb_status durable_open(drv *d)
-{
-    const ntkb_tiles_spec *sp = d->sp;
-    char path[4096], hdr[256];
-    size_t shape[2] = {sp->n, sp->n};
-    d->hdr = ntkb_npy_header(hdr, sizeof hdr, NTKB_NPY_F64, 2, shape);
-    off_t size = (off_t)(d->hdr + 8 * sp->n * sp->n);
-    path_of(path, sizeof path, sp->out_dir, JOURNAL_NAME, "");
-    int resume = sp->resume && access(path, F_OK) == 0;
-    if (sp->resume && !resume && sp->progress)
-        fprintf(stderr, "%s: no journal in %s: starting afresh\n", sp->progress, sp->out_dir);
-    if (resume) {
-        ntkb_status st = journal_read(d, path);
-        if (st != NTKB_OK)
-            return st;
-    }
-    for (size_t k = 0; k < sp->k; k++) {
-        char part[4096];
-        path_of(part, sizeof part, sp->out_dir, sp->names[k], ".partial");
-        d->fds[k] = open(part, resume ? O_RDWR : (O_RDWR | O_CREAT | O_TRUNC), 0644);
-        struct stat stt;
-        if (d->fds[k] < 0 || fstat(d->fds[k], &stt) != 0)
-            return ntkb_error(NTKB_EIO, "%s: cannot %s: %s", part, resume ? "reopen" : "create",
-                              strerror(errno));
-        if (resume && stt.st_size != size)
-            return ntkb_error(NTKB_EIO, "%s: size %lld, expected %lld: cannot resume", part,
-                              (long long)stt.st_size, (long long)size);
-        if (!resume && (pwrite(d->fds[k], hdr, d->hdr, 0) != (ssize_t)d->hdr ||
-                        ftruncate(d->fds[k], size) != 0))
-            return ntkb_error(NTKB_EIO, "%s: cannot preallocate: %s", part, strerror(errno));
-    }
-    d->journal = fopen(path, resume ? "ab" : "wb");
-    if (!d->journal)
-        return ntkb_error(NTKB_EIO, "%s: cannot open the journal: %s", path, strerror(errno));
-    if (!resume) {
-        char jh[4096];
-        journal_header(d, jh, sizeof jh);
-        if (fputs(jh, d->journal) == EOF || fflush(d->journal) != 0 ||
-            fsync(fileno(d->journal)) != 0)
-            return ntkb_error(NTKB_EIO, "%s: cannot write the journal: %s", path, strerror(errno));
-    }
-    return NTKB_OK;
-}
-
-/* Loads finished tiles of a resumed run into the in-memory Grams. */
-static ntkb_status durable_load(drv *d)
-{
-    const ntkb_tiles_spec *sp = d->sp;
-    for (size_t t = 0; t < d->count; t++) {
-        if (!d->done[t])
-            continue;
-        size_t r0 = d->tr[t] * d->T, c0 = d->tc[t] * d->T;
-        size_t r1 = r0 + d->T < sp->n ? r0 + d->T : sp->n, c1 = c0 + d->T < sp->n ? c0 + d->T : sp->n;
-        for (size_t k = 0; k < sp->k; k++)
-            for (int mirror = 0; mirror < 2; mirror++) {
-                size_t a0 = mirror ? c0 : r0, a1 = mirror ? c1 : r1, b0 = mirror ? r0 : c0;
-                size_t w = mirror ? r1 - r0 : c1 - c0;
-                for (size_t i = a0; i < a1; i++) {
-                    off_t off = (off_t)(d->hdr + 8 * (i * sp->n + b0));
-                    if (pread(d->fds[k], sp->grams[k] + i * sp->n + b0, 8 * w, off) !=
-                        (ssize_t)(8 * w))
-                        return ntkb_error(NTKB_EIO, "%s: short read resuming: %s", sp->names[k],
-                                          strerror(errno));
-                }
-            }
-    }
-    return NTKB_OK;
-}
-
-/* fdatasync the data files, then append and fsync the pending journal lines.  Caller holds the
- * journal lock. */
-static ntkb_status durable_sync(drv *d)
-{
-    if (!d->journal || d->n_pending == 0)
-        return NTKB_OK;
-    for (size_t k = 0; k < d->sp->k; k++)
-        if (fdatasync(d->fds[k]) != 0)
-            return ntkb_error(NTKB_EIO, "%s: fdatasync failed: %s", d->sp->names[k], strerror(errno));
-    for (size_t q = 0; q < d->n_pending; q++)
-        fprintf(d->journal, "%zu %zu\n", d->tr[d->pending[q]], d->tc[d->pending[q]]);
-    if (fflush(d->journal) != 0 || fsync(fileno(d->journal)) != 0)
-        return ntkb_error(NTKB_EIO, "journal write failed: %s", strerror(errno));
-    d->n_pending = 0;
-    d->t_last_sync = ntkb_clock_now();
-    return NTKB_OK;
-}
-
-/* Writes one filled tile (blocks[k], ld = T, already mirrored when diagonal) to memory and
- * files; `tbuf` is a T×T scratch for the transposed mirror. */
-static ntkb_status store_tile(drv *d, size_t t, double *const *blocks, double *tbuf)
-{
-    const ntkb_tiles_spec *sp = d->sp;
-    size_t n = sp->n, T = d->T;
-    size_t r0 = d->tr[t] * T, c0 = d->tc[t] * T;
-    size_t h = (r0 + T < n ? r0 + T : n) - r0, w = (c0 + T < n ? c0 + T : n) - c0;
-    for (size_t k = 0; k < sp->k; k++) {
-        const double *b = blocks[k];
-        for (size_t i = 0; i < h; i++)
-            for (size_t j = 0; j < w; j++)
-                tbuf[j * T + i] = b[i * T + j];
-        if (sp->grams)
-            for (size_t i = 0; i < h; i++)
-                memcpy(sp->grams[k] + (r0 + i) * n + c0, b + i * T, w * sizeof *b);
-        if (sp->grams && r0 != c0)
-            for (size_t j = 0; j < w; j++)
-                memcpy(sp->grams[k] + (c0 + j) * n + r0, tbuf + j * T, h * sizeof *b);
-        if (!sp->out_dir)
-            continue;
-        for (size_t i = 0; i < h; i++)
-            if (pwrite(d->fds[k], b + i * T, 8 * w, (off_t)(d->hdr + 8 * ((r0 + i) * n + c0))) !=
-                (ssize_t)(8 * w))
-                return ntkb_error(NTKB_EIO, "%s: tile write failed: %s", sp->names[k],
-                                  strerror(errno));
-        if (r0 != c0)
-            for (size_t j = 0; j < w; j++)
-                if (pwrite(d->fds[k], tbuf + j * T, 8 * h,
-                           (off_t)(d->hdr + 8 * ((c0 + j) * n + r0))) != (ssize_t)(8 * h))
-                    return ntkb_error(NTKB_EIO, "%s: tile write failed: %s", sp->names[k],
-                                      strerror(errno));
-    }
-    return NTKB_OK;
+    drv *d = ctx;
+    if (get_error(d) != NTKB_OK)
+        return -1;
+    size_t q = __atomic_fetch_add(&d->next_todo, 1, __ATOMIC_ACQ_REL);
+    return q < d->n_todo ? (int64_t)d->todo[q] : -1;
 }
 
 /* After a tile: journal bookkeeping, progress line (≤ 1 per second), periodic group commit. */
 static void tile_finished(drv *d, size_t t)
 {
-#pragma omp critical(ntkb_tiles_journal)
-    {
-        d->pairs_done += tile_pairs(d, t);
-        d->computed++;
-        if (d->journal)
-            d->pending[d->n_pending++] = t;
-        double now = ntkb_clock_now();
-        if (d->journal && now - d->t_last_sync >= 1.0) {
-            ntkb_status st = durable_sync(d);
-            if (st != NTKB_OK)
-                set_error(d, st);
+    pthread_mutex_lock(&d->lock);
+    d->pairs_done += tile_pairs(d, t);
+    d->computed++;
+    if (d->journal.fd >= 0)
+        d->pending[d->n_pending++] = t;
+    double now = ntkb_clock_now();
+    ntkb_status st = NTKB_OK;
+    if (d->journal.fd >= 0 && (d->sync_each || now - d->t_last_sync >= 1.0))
+        st = ntkb_tiles_durable_sync(d);
+    if (d->sp->on_progress)
+        d->sp->on_progress(d->sp->progress_arg, d->pairs_done + d->pairs_skipped, d->pairs_total);
+    if (d->sp->progress && now - d->t_last_print >= 1.0) {
+        double el = now - d->t_start, todo = d->pairs_total - d->pairs_skipped;
+        double frac = todo > 0 ? d->pairs_done / todo : 1.0;
+        double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+        fprintf(stderr, "%s: %5.1f%% of %.0f pairs (tiles %zu/%zu), %.0f s elapsed, ETA %.0f s\n",
+                d->sp->progress, 100.0 * (d->pairs_done + d->pairs_skipped) / d->pairs_total,
+                d->pairs_total, d->computed + d->skipped, d->count, el, eta);
+        d->t_last_print = now;
+    }
+    size_t computed = d->computed;
+    pthread_mutex_unlock(&d->lock);
+    if (st != NTKB_OK)
+        set_error(d, st);
+    if (d->stop_after && computed >= d->stop_after)
+        set_error(d, ntkb_error(NTKB_EINTERNAL, "stopped after %zu tiles (test hook)", computed));
+}
+
+/* Fills tile t into blocks[k] (ld = T) and mirrors a diagonal tile. */
+static ntkb_status compute_tile(drv *d, size_t t, int tid, double *const *blocks)
+{
+    const ntkb_tiles_spec *sp = d->sp;
+    size_t T = d->T, r0 = d->tr[t] * T, c0 = d->tc[t] * T;
+    size_t r1 = r0 + T < sp->n ? r0 + T : sp->n, c1 = c0 + T < sp->n ? c0 + T : sp->n;
+    if (d->fail_here == 2 && __atomic_add_fetch(&d->computed, 1, __ATOMIC_ACQ_REL) == 2)
+        raise(SIGKILL); /* test hook: this rank dies as under kill -9 */
+    ntkb_status st = d->fail_here == 1 ? ntkb_error(NTKB_EINTERNAL, "injected failure (test hook)")
+                                       : sp->fill(sp->ctx, tid, r0, r1, c0, c1, blocks, T);
+    if (st == NTKB_OK && r0 == c0)
+        for (size_t k = 0; k < sp->k; k++)
+            for (size_t i = 0; i < r1 - r0; i++)
+                for (size_t j = i + 1; j < r1 - r0; j++)
+                    blocks[k][j * T + i] = blocks[k][i * T + j];
+    return st;
+}
+
+/* Rank 0 (or the only process): store a worker's tile (called on the service thread). */
+static ntkb_status recv_tile(void *ctx, int rank, int64_t task, void *data, size_t bytes)
+{
+    drv *d = ctx;
+    const size_t TT = d->T * d->T;
+    if (task < 0 || (size_t)task >= d->count || bytes != d->sp->k * TT * sizeof(double))
+        return ntkb_error(NTKB_EINTERNAL, "rank %d sent tile %lld with %zu bytes", rank,
+                          (long long)task, bytes);
+    double *blocks[128];
+    for (size_t k = 0; k < d->sp->k && k < 128; k++)
+        blocks[k] = (double *)data + k * TT;
+    ntkb_status st = ntkb_tiles_store(d, (size_t)task, blocks, d->svc_tbuf);
+    if (st == NTKB_OK)
+        tile_finished(d, (size_t)task);
+    return st;
+}
+
+/* One thread's tiles.  Locally (pool NULL, or rank 0) from the shared list; on a worker rank
+ * from rank 0 through the pool, each finished tile going back with the next request. */
+static void thread_tiles(drv *d, ntkb_ranks_pool *pool, int tid, double *buf,
+                         double *const *blocks)
+{
+    const size_t bytes = d->sp->k * d->T * d->T * sizeof(double);
+    const int worker = pool && ntkb_ranks_rank() > 0;
+    int64_t t, done = -1;
+    while ((t = worker ? ntkb_ranks_pool_next(pool, done, buf + d->T * d->T, bytes)
+                       : take_tile(d)) >= 0) {
+        if (pool && !worker && ntkb_ranks_pool_failed(pool))
+            break;
+        ntkb_status st = compute_tile(d, (size_t)t, tid, blocks);
+        if (st != NTKB_OK && worker) {
+            char msg[1100];
+            size_t r0 = d->tr[t] * d->T, c0 = d->tc[t] * d->T, n = d->sp->n;
+            snprintf(msg, sizeof msg, "tile (%zu, %zu) (rows %zu..%zu, columns %zu..%zu): %s",
+                     d->tr[t], d->tc[t], r0, (r0 + d->T < n ? r0 + d->T : n) - 1, c0,
+                     (c0 + d->T < n ? c0 + d->T : n) - 1, ntkb_last_error());
+            ntkb_ranks_pool_fail(pool, st, msg);
+            return;
         }
-        if (d->sp->on_progress)
-            d->sp->on_progress(d->sp->progress_arg, d->pairs_done + d->pairs_skipped,
-                               d->pairs_total);
-        if (d->sp->progress && now - d->t_last_print >= 1.0) {
-            double el = now - d->t_start, todo = d->pairs_total - d->pairs_skipped;
-            double frac = todo > 0 ? d->pairs_done / todo : 1.0;
-            double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
-            fprintf(stderr, "%s: %5.1f%% of %.0f pairs (tiles %zu/%zu), %.0f s elapsed, ETA %.0f s\n",
-                    d->sp->progress, 100.0 * (d->pairs_done + d->pairs_skipped) / d->pairs_total,
-                    d->pairs_total, d->computed + d->skipped, d->count, el, eta);
-            d->t_last_print = now;
+        if (worker) {
+            done = t;
+            continue;
         }
-        if (d->stop_after && d->computed >= d->stop_after)
-            set_error(d, ntkb_error(NTKB_EINTERNAL, "stopped after %zu tiles (test hook)",
-                                    d->computed));
+        if (st == NTKB_OK)
+            st = ntkb_tiles_store(d, (size_t)t, blocks, buf);
+        if (st != NTKB_OK)
+            set_error(d, st);
+        else
+            tile_finished(d, (size_t)t);
     }
 }
 
-/* The OpenMP tile loop. */
-static void run_tiles(drv *d, int threads)
+/* The tile loop over OpenMP threads (and, with a pool, over ranks). */
+static void run_tiles(drv *d, int threads, ntkb_ranks_pool *pool)
 {
     const ntkb_tiles_spec *sp = d->sp;
     size_t T = d->T;
@@ -311,36 +168,21 @@ static void run_tiles(drv *d, int threads)
 #endif
         double *buf = malloc((sp->k + 1) * T * T * sizeof *buf);
         double **blocks = malloc(sp->k * sizeof *blocks);
-        if (!buf || !blocks)
+        if (!buf || !blocks) {
             set_error(d, ntkb_error(NTKB_ENOMEM, "out of memory for tile buffers"));
-        else
+            if (pool && ntkb_ranks_rank() > 0)
+                ntkb_ranks_pool_fail(pool, NTKB_ENOMEM, "out of memory for tile buffers");
+        } else {
             for (size_t k = 0; k < sp->k; k++)
                 blocks[k] = buf + (k + 1) * T * T;
-#pragma omp for schedule(dynamic, 1)
-        for (size_t t = 0; t < d->count; t++) {
-            if (d->done[t] || get_error(d) != NTKB_OK || !buf || !blocks)
-                continue;
-            size_t r0 = d->tr[t] * T, c0 = d->tc[t] * T;
-            size_t r1 = r0 + T < sp->n ? r0 + T : sp->n, c1 = c0 + T < sp->n ? c0 + T : sp->n;
-            ntkb_status st = sp->fill(sp->ctx, tid, r0, r1, c0, c1, blocks, T);
-            if (st == NTKB_OK && r0 == c0)
-                for (size_t k = 0; k < sp->k; k++)
-                    for (size_t i = 0; i < r1 - r0; i++)
-                        for (size_t j = i + 1; j < r1 - r0; j++)
-                            blocks[k][j * T + i] = blocks[k][i * T + j];
-            if (st == NTKB_OK)
-                st = store_tile(d, t, blocks, buf);
-            if (st != NTKB_OK)
-                set_error(d, st);
-            else
-                tile_finished(d, t);
+            thread_tiles(d, pool, tid, buf, blocks);
         }
         free(buf);
         free(blocks);
     }
 }
 
-/* Prep phase: the per-item callback over all items in parallel. */
+/* Prep phase: the per-item callback over all items in parallel (on every rank). */
 static void run_prep(drv *d, int threads)
 {
     const ntkb_tiles_spec *sp = d->sp;
@@ -360,28 +202,26 @@ static void run_prep(drv *d, int threads)
     }
 }
 
-/* fsync + rename every partial onto its final name, fsync the directory, drop the journal. */
-static ntkb_status durable_finish(drv *d)
+/* Over MPI ranks: every rank computes tiles that rank 0 hands out; rank 0 writes them all. */
+static void run_ranks(drv *d, int threads)
 {
-    const ntkb_tiles_spec *sp = d->sp;
-    char part[4096], fin[4096];
-    for (size_t k = 0; k < sp->k; k++) {
-        path_of(part, sizeof part, sp->out_dir, sp->names[k], ".partial");
-        path_of(fin, sizeof fin, sp->out_dir, sp->names[k], "");
-        if (fsync(d->fds[k]) != 0 || rename(part, fin) != 0)
-            return ntkb_error(NTKB_EIO, "%s: cannot commit: %s", fin, strerror(errno));
+    ntkb_ranks_pool *pool = NULL;
+    size_t bytes = d->sp->k * d->T * d->T * sizeof(double);
+    ntkb_status st = ntkb_ranks_pool_open(&pool, take_tile, recv_tile, d, bytes);
+    if (st != NTKB_OK) {
+        set_error(d, st);
+        return;
     }
-    int dfd = open(sp->out_dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
+    if (ntkb_ranks_rank() > 0 && get_error(d) != NTKB_OK) {
+        char msg[1100];
+        snprintf(msg, sizeof msg, "precompute: %s", d->errmsg);
+        ntkb_ranks_pool_fail(pool, get_error(d), msg);
+    } else {
+        run_tiles(d, threads, pool);
     }
-    fclose(d->journal);
-    d->journal = NULL;
-    path_of(part, sizeof part, sp->out_dir, JOURNAL_NAME, "");
-    if (remove(part) != 0)
-        return ntkb_error(NTKB_EIO, "%s: cannot remove: %s", part, strerror(errno));
-    return NTKB_OK;
+    st = ntkb_ranks_pool_close(pool);
+    if (st != NTKB_OK)
+        set_error(d, st);
 }
 
 static ntkb_status drv_init(drv *d, const ntkb_tiles_spec *sp)
@@ -400,7 +240,18 @@ static ntkb_status drv_init(drv *d, const ntkb_tiles_spec *sp)
     d->done = calloc(d->count + 1, 1);
     d->pending = malloc((d->count + 1) * sizeof *d->pending);
     d->fds = malloc((sp->k + 1) * sizeof *d->fds);
-    if (!d->tr || !d->tc || !d->done || !d->pending || !d->fds)
+    d->renamed = calloc(sp->k + 1, 1);
+    d->todo = malloc((d->count + 1) * sizeof *d->todo);
+    d->svc_tbuf = malloc(d->T * d->T * sizeof *d->svc_tbuf);
+    pthread_mutex_init(&d->lock, NULL);
+    d->journal.fd = -1;
+    const char *fail = getenv("NTKB_TILES_FAIL_RANK");
+    /* Tests make one rank fail ("R") or die ("R,kill") through the environment. */
+    if (fail && ntkb_ranks_size() > 1 && atoi(fail) == ntkb_ranks_rank() && ntkb_ranks_rank() > 0)
+        d->fail_here = strstr(fail, ",kill") ? 2 : 1;
+    d->sync_each = ntkb_journal_crash_armed();
+    if (!d->tr || !d->tc || !d->done || !d->pending || !d->fds || !d->renamed || !d->todo ||
+        !d->svc_tbuf)
         return ntkb_error(NTKB_ENOMEM, "out of memory for %zu tiles", d->count);
     for (size_t k = 0; k < sp->k; k++)
         d->fds[k] = -1;
@@ -421,8 +272,11 @@ static void drv_release(drv *d)
         for (size_t k = 0; k < d->sp->k; k++)
             if (d->fds[k] >= 0)
                 close(d->fds[k]);
-    if (d->journal)
-        fclose(d->journal);
+    ntkb_journal_close(&d->journal);
+    free(d->renamed);
+    free(d->todo);
+    free(d->svc_tbuf);
+    pthread_mutex_destroy(&d->lock);
     free(d->tr);
     free(d->tc);
     free(d->done);
@@ -430,50 +284,95 @@ static void drv_release(drv *d)
     free(d->fds);
 }
 
+/* Over ranks, rank 0's status and message become every rank's (collective). */
+static ntkb_status share_status(ntkb_status st)
+{
+    if (ntkb_ranks_size() < 2)
+        return st;
+    struct {
+        int32_t st;
+        char msg[1100];
+    } m = {(int32_t)st, ""};
+    if (st != NTKB_OK)
+        snprintf(m.msg, sizeof m.msg, "%s", ntkb_last_error());
+    if (ntkb_ranks_bcast(&m, sizeof m) != NTKB_OK)
+        return NTKB_EINTERNAL;
+    ntkb_ranks_error_shared(m.st != NTKB_OK);
+    return m.st == NTKB_OK ? NTKB_OK : ntkb_error((ntkb_status)m.st, "%s", m.msg);
+}
+
+/* Rank 0's in-memory Grams to every rank. */
+static ntkb_status share_grams(const drv *d)
+{
+    for (size_t k = 0; d->sp->grams && k < d->sp->k; k++) {
+        ntkb_status st = ntkb_ranks_bcast(d->sp->grams[k], d->sp->n * d->sp->n * sizeof(double));
+        if (st != NTKB_OK)
+            return st;
+    }
+    return NTKB_OK;
+}
+
+/* Rank 0: opens the outputs, marks the tiles to do, prints the resume line. */
+static ntkb_status plan(drv *d)
+{
+    const ntkb_tiles_spec *sp = d->sp;
+    ntkb_status st = NTKB_OK;
+    if (sp->out_dir)
+        st = ntkb_tiles_durable_open(d);
+    if (st == NTKB_OK && sp->out_dir && sp->grams)
+        st = ntkb_tiles_durable_load(d);
+    if (st != NTKB_OK)
+        return st;
+    for (size_t t = 0; t < d->count; t++)
+        if (d->done[t]) {
+            d->skipped++;
+            d->pairs_skipped += tile_pairs(d, t);
+        } else {
+            d->todo[d->n_todo++] = t;
+        }
+    if (d->skipped && sp->progress)
+        fprintf(stderr, "%s: resuming: %zu of %zu tiles already done\n", sp->progress, d->skipped,
+                d->count);
+    return NTKB_OK;
+}
+
 ntkb_status ntkb_tiles_run(const ntkb_tiles_spec *sp, ntkb_tiles_stats *stats)
 {
     if (!sp || !sp->fill || sp->n == 0 || sp->k == 0 || (!sp->grams && !sp->out_dir) ||
-        (sp->out_dir && !sp->names))
-        return ntkb_error(NTKB_EINVAL, "tiles: need n, k, a fill callback and an output");
+        (sp->out_dir && !sp->names) || sp->k > 128)
+        return ntkb_error(NTKB_EINVAL, "tiles: need n, 1..128 outputs, a fill callback and an "
+                          "output");
     int threads = ntkb_threads_resolve(sp->threads);
+    const int root = ntkb_ranks_rank() == 0, ranks = ntkb_ranks_size() > 1;
     drv d;
     ntkb_status st = drv_init(&d, sp);
-    if (st == NTKB_OK && sp->out_dir)
-        st = durable_open(&d);
-    if (st == NTKB_OK && sp->out_dir && sp->grams)
-        st = durable_load(&d);
-    if (st != NTKB_OK)
+    if (st != NTKB_OK && !root)
+        goto done; /* this rank alone failed: the program aborts the job (ntkb_ranks_finish) */
+    if (st == NTKB_OK && root)
+        st = plan(&d);
+    if ((st = share_status(st)) != NTKB_OK)
         goto done;
-    size_t skipped = 0;
-    for (size_t t = 0; t < d.count; t++)
-        if (d.done[t]) {
-            skipped++;
-            d.pairs_skipped += tile_pairs(&d, t);
-        }
-    d.skipped = skipped;
-    if (skipped && sp->progress)
-        fprintf(stderr, "%s: resuming: %zu of %zu tiles already done\n", sp->progress, skipped,
-                d.count);
     d.t_start = d.t_last_sync = d.t_last_print = ntkb_clock_now();
     run_prep(&d, threads);
     double t_prep = ntkb_clock_now();
-    if (d.err == NTKB_OK)
-        run_tiles(&d, threads);
+    if (ranks)
+        run_ranks(&d, threads);
+    else if (d.err == NTKB_OK)
+        run_tiles(&d, threads, NULL);
     double t_fill = ntkb_clock_now();
-    if (d.journal) {
-        ntkb_status s2 = durable_sync(&d);
-        if (d.err == NTKB_OK && s2 != NTKB_OK)
+    if (d.journal.fd >= 0) {
+        ntkb_status s2 = ntkb_tiles_durable_sync(&d);
+        if (s2 != NTKB_OK)
             set_error(&d, s2);
     }
-    if (d.err != NTKB_OK) {
-        st = ntkb_error(d.err, "%s", d.errmsg);
-        goto done;
-    }
-    if (sp->out_dir)
-        st = durable_finish(&d);
+    st = d.err != NTKB_OK ? ntkb_error(d.err, "%s", d.errmsg) : NTKB_OK;
+    if (st == NTKB_OK && root && sp->out_dir)
+        st = ntkb_tiles_durable_finish(&d);
+    if (ranks && (st = share_status(st)) == NTKB_OK)
+        st = share_grams(&d);
     if (stats) {
         stats->tiles_total = d.count;
-        stats->tiles_skipped = skipped;
+        stats->tiles_skipped = d.skipped;
         stats->tiles_computed = d.computed;
         stats->seconds_prep = t_prep - d.t_start;
         stats->seconds_fill = t_fill - t_prep;

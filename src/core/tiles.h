@@ -8,12 +8,21 @@
  * Durable mode (out_dir set): every output `names[k]` is built in `out_dir/names[k].partial`, a
  * complete N×N '<f8' .npy preallocated with its header; a tile and its mirror are written at
  * fixed offsets header + 8(iN + j) with pwrite.  Finished tiles are recorded in
- * `out_dir/tiles.journal` (group commit: data files fdatasync'ed, then journal lines appended
- * and fsync'ed, at most about once per second and at the end).  A rerun with resume = 1 reads
- * the journal, refuses with NTKB_EMISMATCH when its fingerprint, N, K or tile size differ, and
+ * `out_dir/tiles.journal` (core/journal.h: checksummed one-line records, group commit: the data
+ * files fdatasync'ed, then the records appended with one write and fsync'ed, at most about once
+ * per second and at the end).  A rerun with resume = 1 reads the journal, refuses with
+ * NTKB_EMISMATCH when its fingerprint, N, K or tile size differ, ignores torn records, and
  * computes only the missing tiles: every entry is written once by a deterministic callback, so
- * the result is bit-identical to an uninterrupted run.  At the end each .partial is fsync'ed and
- * renamed onto its final name (atomic), and the journal is removed.
+ * the result is bit-identical to an uninterrupted run.  At the end each .partial is fsync'ed, a
+ * "commit" record is journaled, the partials are renamed onto their final names (atomic) and
+ * the journal is removed; a run killed anywhere in that sequence resumes to the same files.
+ *
+ * Over MPI ranks (core/ranks.h; every rank calls ntkb_tiles_run with the same spec): every rank
+ * runs the prep of all items and computes the tiles rank 0 hands out one at a time (dynamic
+ * balancing); rank 0 alone opens the files, stores every tile, journals and commits, so the
+ * files and their resume are exactly those of one process, for any rank count.  In-memory
+ * Grams are broadcast from rank 0 at the end; every rank returns rank 0's status, and a failing
+ * rank's message names the rank and the tile.
  */
 #ifndef NTKB_CORE_TILES_H
 #define NTKB_CORE_TILES_H

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "eval/folds_util.h"
+#include "eval/protocol_ranks.h"
 #include "eval/smo.h"
 #include "ntkb_config.h"
 #ifdef __GLIBC__
@@ -398,6 +399,7 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
                                size_t v, const char *name)
 {
     const long n_tasks = (long)(p->n_folds * (1 + p->inner));
+    const size_t serial = p->n_fits / p->n_C; /* tasks of earlier batches (protocol_ranks.h) */
     ntkb_status first = NTKB_OK;
     size_t capped = 0;
     char msg[512] = "";
@@ -411,7 +413,7 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
 #pragma omp atomic read
 #endif
         st = first;
-        if (st)
+        if (st || !ntkb_protocol_rank_runs(serial, (size_t)t))
             continue;
         st = run_block(p, vgram, rows, v, (size_t)t, name, &capped);
         if (st) {
@@ -427,9 +429,15 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
             }
         }
     }
+    const size_t base = (p->n_cand * N_VARIANTS + v) * p->n_C * p->n_folds;
+    const size_t cells = p->n_C * p->n_folds;
+    first = ntkb_protocol_ranks_merge(first ? ntkb_error(first, "%s", msg) : NTKB_OK,
+                                      p->paper_ok + base, cells,
+                                      p->inner ? p->inner_ok + base * p->inner : NULL,
+                                      cells * p->inner, &capped);
     p->n_fits += (size_t)n_tasks * p->n_C;
     p->n_capped += capped;
-    return first ? ntkb_error(first, "%s", msg) : NTKB_OK;
+    return first;
 }
 
 /* LIBSVM allocates its kernel cache column by column in every fit and frees it at the end;

@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/gram.h"
 #include "core/meta.h"
+#include "core/ranks.h"
 #include "core/threads.h"
 #include "gntk/relu.h"
 #include "ntkb_config.h"
@@ -90,6 +91,7 @@ static ntkb_status write_pass_meta(const ntkb_graphset *gs, const ntkb_gntk_para
     if (!st) st = ntkb_meta_add_string(m, "fingerprint", fp);
     if (!st) st = ntkb_meta_add_string(m, "relu", ntkb_gntk_relu_impl());
     if (!st) st = ntkb_meta_add_int(m, "threads", threads);
+    if (!st) st = ntkb_meta_add_int(m, "ranks", ntkb_ranks_size());
     if (!st) st = ntkb_meta_add_int(m, "tiles_skipped_on_resume", (int64_t)stats->tiles_skipped);
     if (!st) st = ntkb_meta_add_double(m, "seconds", seconds);
     if (!st) st = ntkb_meta_add_string(m, "version", NTKB_VERSION);
@@ -97,6 +99,21 @@ static ntkb_status write_pass_meta(const ntkb_graphset *gs, const ntkb_gntk_para
     if (!st)
         st = ntkb_meta_write(m, path);
     ntkb_meta_free(m);
+    return st;
+}
+
+/* One run at a time per directory: a second --out run is refused (its tiles would interleave
+ * with ours); a second user of a cache directory waits, then reuses the pass. */
+static ntkb_status take_dir(const char *dir, const ntkb_gntk_pass_opts *po, ntkb_fs_lock *lock)
+{
+    ntkb_status st = ntkb_fs_mkdir(dir);
+    if (st == NTKB_OK)
+        st = ntkb_fs_lock_take(lock, dir, po->reuse ? "cache directory" : "output directory");
+    if (st == NTKB_EBUSY && po->reuse) {
+        if (!po->quiet)
+            fprintf(stderr, "%s: waiting for the run that holds it\n", dir);
+        st = ntkb_fs_lock_wait(lock, dir);
+    }
     return st;
 }
 
@@ -110,21 +127,25 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     if (!stats)
         stats = &local;
     ntkb_gntk_fingerprint(gs, p, fp, sizeof fp);
-    /* One run at a time per directory: a second --out run is refused (its tiles would
-     * interleave with ours); a second user of a cache directory waits, then reuses the pass. */
+    /* Over MPI ranks rank 0 takes the directory, decides and writes; the others compute
+     * tiles only and learn rank 0's outcome (its status, whether the pass is cached). */
+    const int root = ntkb_ranks_rank() == 0;
     ntkb_fs_lock lock = {-1};
-    ntkb_status st = ntkb_fs_mkdir(dir);
-    if (st == NTKB_OK)
-        st = ntkb_fs_lock_take(&lock, dir, po->reuse ? "cache directory" : "output directory");
-    if (st == NTKB_EBUSY && po->reuse) {
-        if (!po->quiet)
-            fprintf(stderr, "%s: waiting for the run that holds it\n", dir);
-        st = ntkb_fs_lock_wait(&lock, dir);
+    ntkb_status st = NTKB_OK;
+    int32_t state[2] = {NTKB_OK, 0};
+    if (root) {
+        st = take_dir(dir, po, &lock);
+        if (st == NTKB_OK && !(state[1] = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds)))
+            st = remove_stale(dir, p->blocks);
+        state[0] = st;
     }
-    if (st != NTKB_OK)
-        return st;
-    *reused = po->reuse && pass_is_cached(dir, fp, p->blocks, seconds);
-    if (*reused || (st = remove_stale(dir, p->blocks)) != NTKB_OK) {
+    ntkb_status bs = ntkb_ranks_bcast(state, sizeof state);
+    if (bs != NTKB_OK)
+        st = bs;
+    else if (!root && state[0] != NTKB_OK)
+        st = ntkb_error((ntkb_status)state[0], "rank 0 could not prepare %s", dir);
+    *reused = state[1];
+    if (st != NTKB_OK || *reused) {
         ntkb_fs_unlock(&lock);
         return st;
     }
@@ -144,9 +165,9 @@ ntkb_status ntkb_gntk_pass_run(const ntkb_graphset *gs, const ntkb_gntk_params *
     st = names ? ntkb_gntk_gram_run(gs, p, &spec, stats) : ntkb_error(NTKB_ENOMEM, "out of memory");
     *seconds = ntkb_clock_now() - t0;
     snprintf(path, sizeof path, "%s/labels.npy", dir);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && root)
         st = ntkb_labels_save_npy(path, gs->label, gs->n_graphs);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && root)
         st = write_pass_meta(gs, p, dataset_arg, dir, fp, ntkb_threads_resolve(po->threads),
                              *seconds, stats);
     for (size_t k = 0; names && k < K; k++)

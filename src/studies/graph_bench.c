@@ -11,6 +11,7 @@
 
 #include "core/atomic.h"
 #include "core/gram.h"
+#include "core/ranks.h"
 #include "core/tiles.h"
 #include "eval/protocol.h"
 #include "core/fs.h"
@@ -352,7 +353,8 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
              r.best.C, ntkb_protocol_n_candidates(s->paper), o->paper_C, grid, r.n_capped,
              r.n_fits);
     printf("%-10s %-5s paper : %6.2f ± %5.2f  %s\n", gs->name, method, row.mean, row.std, row.params);
-    if ((st = ntkb_report_append(csv, &row)) != NTKB_OK || !s->nested)
+    const int writer = ntkb_ranks_rank() == 0; /* over MPI ranks, rank 0 writes the rows */
+    if ((writer && (st = ntkb_report_append(csv, &row)) != NTKB_OK) || !s->nested)
         return st;
     if ((st = ntkb_protocol_nested(s->nested, &r)) != NTKB_OK)
         return st;
@@ -373,7 +375,7 @@ static ntkb_status report_family(const ntkb_graphset *gs, const ntkb_graph_bench
              ntkb_protocol_candidate_name(s->nested, r.fold_best[best].candidate), best_count,
              r.n_folds);
     printf("%-10s %-5s nested: %6.2f ± %5.2f  %s\n", gs->name, method, row.mean, row.std, row.params);
-    return ntkb_report_append(csv, &row);
+    return writer ? ntkb_report_append(csv, &row) : NTKB_OK;
 }
 
 ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
@@ -399,7 +401,7 @@ ntkb_status ntkb_graph_bench_run(const ntkb_graph_bench_opts *o)
         st = report_family(gs, o, "GNTK", &gntk, gntk_s, csv);
     if (st == NTKB_OK)
         st = report_family(gs, o, "WL", &wl, wl_s, csv);
-    if (st == NTKB_OK)
+    if (st == NTKB_OK && ntkb_ranks_rank() == 0)
         st = ntkb_graph_bench_report(o->results_dir);
     searches_free(&gntk);
     searches_free(&wl);

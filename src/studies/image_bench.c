@@ -14,6 +14,7 @@
 #include "core/krr.h"
 #include "core/meta.h"
 #include "core/npy.h"
+#include "core/ranks.h"
 #include "core/threads.h"
 #include "eval/report.h"
 #include "image_eval.h"
@@ -235,7 +236,7 @@ static ntkb_status run_protocol(const ntkb_image_bench_opts *o, const ntkb_lantk
     for (size_t r = 0; r < nr && st == NTKB_OK; r++) {
         printf("%s %s %-13s %7.2f ± %.2f\n", rows[r].group, rows[r].protocol, rows[r].method,
                rows[r].mean, rows[r].std);
-        if (strcmp(o->results, "none") != 0)
+        if (strcmp(o->results, "none") != 0 && ntkb_ranks_rank() == 0)
             st = ntkb_report_append(csv, &rows[r]);
     }
 done:
@@ -278,7 +279,7 @@ static ntkb_status evaluate(const ntkb_image_bench_opts *o, const double *H, con
         st = run_protocol(o, d, y, n, 0, &tmpl);
     if (st == NTKB_OK && strcmp(o->protocol, "official") != 0)
         st = run_protocol(o, d, y, n, (size_t)o->splits, &tmpl);
-    if (st == NTKB_OK && strcmp(o->results, "none") != 0)
+    if (st == NTKB_OK && strcmp(o->results, "none") != 0 && ntkb_ranks_rank() == 0)
         st = ntkb_image_bench_report(o->results);
     ntkb_lantk_data_free(full);
     return st;
@@ -351,7 +352,9 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
         memcpy(K + i * n, H + i * N, n * sizeof *K);
     for (size_t r = 0; r < m; r++)
         memcpy(Kt + r * n, H + (n + r) * N, n * sizeof *Kt);
-    if (o->out && ((st = write_gram(o->out, "K_train.npy", n, n, K)) != NTKB_OK ||
+    /* Over MPI ranks every rank holds the Gram (the tiled driver shares it); rank 0 writes. */
+    const int writer = o->out && ntkb_ranks_rank() == 0;
+    if (writer && ((st = write_gram(o->out, "K_train.npy", n, n, K)) != NTKB_OK ||
                   (st = write_gram(o->out, "K_test.npy", m, n, Kt)) != NTKB_OK ||
                   (st = write_labels(o->out, "y_train.npy", n, ytr)) != NTKB_OK ||
                   (st = write_labels(o->out, "y_test.npy", m, yte)) != NTKB_OK))
@@ -372,7 +375,7 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
         if (st != NTKB_OK)
             goto fail;
     }
-    if (o->out && (st = write_meta(o, info, n, m, secs, acc)) != NTKB_OK)
+    if (writer && (st = write_meta(o, info, n, m, secs, acc)) != NTKB_OK)
         goto fail;
     printf("dataset=%s pair=%d,%d kernel=cntk arch=%s n_train=%zu n_test=%zu gram_seconds=%.2f",
            o->dataset, o->a, o->b, o->arch, n, m, secs);
