@@ -156,23 +156,25 @@ def check_paper(row, o, n_cands, n_C, grid_label):
     assert row["params"].startswith(want), f"paper params '{row['params']}', want '{want}...'"
 
 
-def check_nested(row, o, n_cands, n_C):
+def check_nested(row, o, n_cands, n_C, grid_label):
     m, s = o["nested_mean"]
     assert abs(float(row["mean"]) - 100 * m) < 6e-5, f"nested mean {row['mean']}, oracle {100 * m:.4f}"
     assert abs(float(row["std"]) - 100 * s) < 6e-5, f"nested std {row['std']}, oracle {100 * s:.4f}"
     picks = [o["nested"][f][0] for f in range(10)]
     top = max(range(len(o["cand"])), key=lambda k: (picks.count(k), -picks.index(k) if k in picks else 0))
-    want = (f"inner 5-fold CV per outer fold over {n_cands} candidates x 2 x {n_C} C; most chosen: "
+    want = (f"inner 5-fold CV per outer fold over {n_cands} candidates x 2 x {n_C} C; {grid_label}; "
+            f"SMO max_iter 500000; most chosen: "
             f"{o['cand'][top]} ({picks.count(top)}/10 folds)")
     assert row["params"] == want, f"nested params '{row['params']}', want '{want}'"
 
 
 @case
 def evaluate_min():
-    """bench_gntk --evaluate --grid min --paper-C 4 --nested-C 2: candidates, paper and nested rows equal scikit-learn's"""
+    """bench_gntk --evaluate --grid min --paper-C 4 --nested-C 2 --nested-solver smo: candidates, paper and nested rows equal scikit-learn's (search.py's solver)"""
     res, cache = os.path.join(TMP, "res-min"), os.path.join(TMP, "cache-min")
     out, err = run(BENCH, "--evaluate", "--dataset", "MUTAG", "--grid", "min", "--paper-C", "4",
-                   "--nested-C", "2", "--cache", cache, "--results", res, "--threads", "2")
+                   "--nested-C", "2", "--nested-solver", "smo", "--cache", cache, "--results", res,
+                   "--threads", "2")
     want = ["L=1 R=1 uniform jk=0", "L=1 R=1 uniform jk=1"] + [f"h={h}" for h in range(1, 7)]
     assert evaluated(err) == want, f"candidates {evaluated(err)}"
     logspace = np.logspace(-2, 4, 120)  # search.py's grid; n values evenly spread in index
@@ -185,8 +187,8 @@ def evaluate_min():
     assert len(r) == 4, f"rows {sorted(r)}"
     check_paper(r["GNTK", "paper"], oracle("gntk-C4"), 2, 4, "min grid")
     check_paper(r["WL", "paper"], oracle("wl-C4"), 6, 4, "h = 1..6")
-    check_nested(r["GNTK", "nested"], oracle("gntk-C2"), 2, 2)
-    check_nested(r["WL", "nested"], oracle("wl-C2"), 6, 2)
+    check_nested(r["GNTK", "nested"], oracle("gntk-C2"), 2, 2, "min grid")
+    check_nested(r["WL", "nested"], oracle("wl-C2"), 6, 2, "h = 1..6")
     d = os.path.join(cache, "MUTAG", "R1-uniform-L1")
     for jk in (0, 1):
         g = load_npy(os.path.join(d, f"gram-L1-jk{jk}.npy"), "<f8", (188, 188))

@@ -20,7 +20,9 @@ class _Opts(ctypes.Structure):
     _fields_ = [('C', _lib.c_double_p), ('n_C', c_size_t), ('variants', c_uint),
                 ('protocols', c_uint), ('inner_folds', c_size_t), ('seed', ctypes.c_uint64),
                 ('threads', c_int), ('progress', c_int), ('solver', c_int),
-                ('keep_malloc_defaults', c_int), ('svm', _SvmParams)]
+                ('keep_malloc_defaults', c_int), ('svm', _SvmParams),
+                ('blocks', ctypes.c_char_p), ('blocks_seed', ctypes.c_char_p),
+                ('blocks_label', ctypes.c_char_p)]
 
 
 class _Setting(ctypes.Structure):
@@ -106,7 +108,8 @@ def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosi
     'nested' (inner stratified CV on each outer training fold); C: the grid size n of
     logspace(-2, 4, n) or the C values; variants of each Gram searched: 'scaled' (K / min K, as
     search.py), 'cosine', 'raw'; solver 'smo' (LIBSVM's algorithm with sklearn's max_iter)
-    or 'libsvm'; progress=True prints a line per candidate and variant on stderr.
+    or 'libsvm' (both search.py's decisions on converged fits), or 'path' (every fit converged,
+    warm-started along the C grid: faster, not search.py's); progress=True prints a line per candidate and variant on stderr.
     Returns a Result."""
     if protocol not in ('paper', 'nested'):
         raise ValueError(f"protocol: expected 'paper' or 'nested', got {protocol!r}")
@@ -146,9 +149,10 @@ def evaluate(grams, y, folds, protocol='paper', C=120, variants=('scaled', 'cosi
         opts.seed = int(seed)
     opts.threads = _lib.as_threads(threads)
     opts.progress = int(bool(progress))
-    if solver not in ('smo', 'libsvm'):
-        raise ValueError(f"solver: expected 'smo' or 'libsvm', got {solver!r}")
-    opts.solver = 0 if solver == 'smo' else 1
+    solvers = {'smo': 0, 'libsvm': 1, 'path': 2}
+    if solver not in solvers:
+        raise ValueError(f"solver: expected 'smo', 'libsvm' or 'path', got {solver!r}")
+    opts.solver = solvers[solver]
     opts.svm.max_iter = int(max_iter)
     names = list(names) if names is not None else default_names
     if len(names) != len(cands):
