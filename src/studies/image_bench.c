@@ -17,6 +17,7 @@
 #include "core/threads.h"
 #include "eval/report.h"
 #include "image_eval.h"
+#include "image_sizes.h"
 #include "lantk/cntk.h"
 #include "lantk/images.h"
 #include "lantk/lantk.h"
@@ -274,9 +275,11 @@ static ntkb_status evaluate(const ntkb_image_bench_opts *o, const double *H, con
              o->lambda >= 0 ? "; fixed lambda" : "");
     tmpl.kernel_s = gram_s + (ntkb_clock_now() - t0);
     snprintf(tmpl.command, sizeof tmpl.command, "%s", command ? command : "");
-    if (strcmp(o->protocol, "resplits") != 0)
+    if (o->n_sizes)
+        st = ntkb_image_sizes(o, d, y, n, &tmpl);
+    else if (strcmp(o->protocol, "resplits") != 0)
         st = run_protocol(o, d, y, n, 0, &tmpl);
-    if (st == NTKB_OK && strcmp(o->protocol, "official") != 0)
+    if (st == NTKB_OK && !o->n_sizes && strcmp(o->protocol, "official") != 0)
         st = run_protocol(o, d, y, n, (size_t)o->splits, &tmpl);
     if (st == NTKB_OK && strcmp(o->results, "none") != 0)
         st = ntkb_image_bench_report(o->results);
