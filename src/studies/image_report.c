@@ -8,6 +8,7 @@
 
 #include "image_bench.h"
 #include "image_eval.h"
+#include "image_sizes.h"
 #include "image_stats.h"
 
 static const char *const PUB5[] = {"deer-dog", "cat-deer", "cat-frog", "deer-frog", "bird-frog"};
@@ -237,6 +238,7 @@ static ntkb_status write_md(const char *dir, const ntkb_report_row *r, size_t n,
         table(o, r, n, fm, nfm, keys, make_keys(DIFF, 5, PROTOS + 1, 2, keys));
     }
     pair_tests(o, r, n, fm, nfm);
+    ntkb_status st = ntkb_image_sizes_report(o, dir, r, n);
     size_t nk = make_keys(FJLT, 4, SKETCH_PROTOS, 4, keys), have = 0;
     const char *sk[42];
     for (size_t g = 0; g < ngr; g++) { /* only the pairs with sketched rows */
@@ -253,7 +255,7 @@ static ntkb_status write_md(const char *dir, const ntkb_report_row *r, size_t n,
         table(o, r, n, sk, have, keys, nk);
     }
     runs(o, r, n, groups, ngr);
-    if (fclose(o) != 0 || rename(tmp, path) != 0)
+    if (fclose(o) != 0 || st != NTKB_OK || rename(tmp, path) != 0)
         return ntkb_error(NTKB_EIO, "%s: cannot write", path);
     return NTKB_OK;
 }
