@@ -323,6 +323,12 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
     st = load(o, &tr, &te, &ytr, &yte, info, sizeof info);
     if (st != NTKB_OK)
         goto fail;
+    for (size_t i = 0; i < o->n_sizes; i++)
+        if (o->train_sizes[i] > tr->n) { /* before the Gram, not after it */
+            st = ntkb_error(NTKB_EINVAL, "train size %zu: expected 4 .. %zu (the training pool; "
+                            "raise --max-train)", o->train_sizes[i], tr->n);
+            goto fail;
+        }
     ntkb_cntk_arch arch;
     if (strcmp(o->arch, "lantk") == 0)
         ntkb_cntk_arch_lantk(&arch, tr->channels);
