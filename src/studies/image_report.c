@@ -238,6 +238,7 @@ static ntkb_status write_md(const char *dir, const ntkb_report_row *r, size_t n,
         table(o, r, n, fm, nfm, keys, make_keys(DIFF, 5, PROTOS + 1, 2, keys));
     }
     pair_tests(o, r, n, fm, nfm);
+    ntkb_image_gap(o, r, n, PUB5, fm, nfm);
     ntkb_status st = ntkb_image_sizes_report(o, dir, r, n);
     size_t nk = make_keys(FJLT, 4, SKETCH_PROTOS, 4, keys), have = 0;
     const char *sk[42];

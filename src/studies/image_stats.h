@@ -31,4 +31,12 @@ void ntkb_image_pair_tests(FILE *out, const ntkb_report_row *rows, size_t n, con
                            const char *const *groups, size_t n_groups, const char *const *protos,
                            size_t n_protos);
 
+/* Writes the section "Why our gain is smaller than the paper's": the test-set and training-set
+ * sizes (from the rows' params), the V1/V2 mapping (our and the published FJLT gains on the five
+ * published pairs), the sketch against the exact fit (deer-dog), and λ (zero gains on the
+ * Fashion-MNIST pairs `fm`).  Lines whose rows are missing are left out.
+ * Time complexity: O(n_groups · n). */
+void ntkb_image_gap(FILE *out, const ntkb_report_row *rows, size_t n, const char *const *pub5,
+                    const char *const *fm, size_t nfm);
+
 #endif
