@@ -80,7 +80,7 @@ void ntkb_image_gap(FILE *o, const ntkb_report_row *r, size_t n, const char *con
     if (sizes(r, n, pub5, 5, "official", "official split: ", &a0, &a1, &b0, &b1))
         fprintf(o, "- **Test-set size.** Our official CIFAR-10 test sets hold %zu–%zu images per "
                    "pair, so one test image is %.2f–%.2f accuracy points; the paper's 2,000 make "
-                   "it 0.05. Our official LANTK-best gains (%+.2f … %+.2f) are about %.0f–%.0f test "
+                   "it 0.05. Our official LANTK-best gains (%+.2f … %+.2f) are %.0f to %.0f test "
                    "image(s) per pair; the paper's per-pair best gains (%+.2f … %+.2f) are %.0f–%.0f of "
                    "its 2,000. A maximum over four variants of such coarse, noisy differences "
                    "is positive by construction: it is shown without an error bar and never "
