@@ -9,6 +9,7 @@
 #include "studies/dynamics.h"
 
 #define NTKB_DYN_MODES 5 /* the top eigendirections followed */
+#define NTKB_DYN_INITS 8 /* initialisations behind the NTK-at-init deviation */
 
 typedef struct {
     char key[64], dataset[16]; /* "fm-tshirt-shirt", "fashion-mnist" */
@@ -18,7 +19,8 @@ typedef struct {
 
 typedef struct {
     size_t h;
-    double ntk0_dev;        /* ‖Θ̂₀ − Θ‖_F / ‖Θ‖_F on the training images */
+    double ntk0_dev;        /* ‖Θ̂₀ − Θ‖_F / ‖Θ‖_F on the training images, RMS over
+                             * NTKB_DYN_INITS initialisations */
     double ntk_move;        /* ‖Θ̂_T − Θ̂₀‖_F / ‖Θ̂₀‖_F */
     double test_dev;        /* ‖g_T − f_T‖ / ‖f_T‖ on the test images (network vs kernel) */
     double best_acc, best_t; /* early stopping: the best test accuracy on the grid (t > 0) */
@@ -48,6 +50,8 @@ void ntkb_dyn_modes(size_t n, const double *V, const double *y, const double *f,
 ntkb_status ntkb_dyn_train_width(const ntkb_dyn_opts *o, const ntkb_dyn_data *D,
                                  const double *K, const double *V, const double *ker_test_T,
                                  double eta, size_t h, FILE *dat, ntkb_dyn_width *w);
+ntkb_status ntkb_dyn_init_dev(const ntkb_dyn_opts *o, const ntkb_dyn_data *D, const double *K,
+                              size_t h, double *K0, double *dev);
 ntkb_status ntkb_dyn_write_md(const ntkb_dyn_opts *o, const ntkb_dyn_summary *s, size_t ns);
 
 #endif
