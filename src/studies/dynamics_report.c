@@ -71,8 +71,8 @@ static void pair_section(FILE *o, const ntkb_dyn_summary *s)
         double ideal = sqrt((double)b->h / (double)a->h);
         fprintf(o, "From h = %zu to h = %zu the network's NTK at initialisation moves from "
                    "%.3f to %.3f of ‖Θ‖ (ratio %.2f; Monte-Carlo 1/√h scaling predicts %.2f), "
-                   "its change during training from %.4f to %.4f (ratio %.2f; lazy training "
-                   "predicts ≈ 1/√h), and its test outputs at T from %.3f to %.3f of the "
+                   "its change during training from %.4f to %.4f (ratio %.2f; lazy-training "
+                   "theory bounds it by O(1/√h)), and its test outputs at T from %.3f to %.3f of the "
                    "kernel's.\n\n", a->h, b->h, a->ntk0_dev, b->ntk0_dev,
                 a->ntk0_dev / b->ntk0_dev, ideal, a->ntk_move, b->ntk_move,
                 a->ntk_move / b->ntk_move, a->test_dev, b->test_dev);
