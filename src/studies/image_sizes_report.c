@@ -185,7 +185,8 @@ ntkb_status ntkb_image_sizes_report(FILE *md, const char *dir, const ntkb_report
     const ntkb_report_row *any = find(r, n, groups[0], "CNTK", sizes[0], 0);
     fprintf(md, "## Gain against training-set size (Fashion-MNIST)\n\n"
                 "For each size n, stratified draws of n training images from a fixed training "
-                "pool, every draw scored on the same test set (settings: `%s`). Cells: CNTK "
+                "pool, every draw scored on the same test set (the first pair's settings: `%s`; the number of "
+                "draws per pair is in its command below). Cells: CNTK "
                 "accuracy mean ± std over draws; gains LANTK − CNTK (accuracy points, paired on "
                 "each draw) mean ± standard error over the draws. The test set is fixed, so "
                 "these errors cover the training draw only, not test-set sampling; the **mean "
