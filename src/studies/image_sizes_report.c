@@ -81,7 +81,8 @@ static void cell(FILE *o, const ntkb_report_row *row, int diff)
 
 /* One λ mode: the per-pair lines, the mean over pairs, and the verdict line per variant. */
 static void mode_table(FILE *o, const ntkb_report_row *r, size_t n, const size_t *sizes,
-                       size_t ns, const char *const *groups, size_t ng, int mode)
+                       size_t ns, const char *const *groups, size_t ng, int mode, int *grows,
+                       int *judged)
 {
     fprintf(o, "### %s\n\n| pair | row |", MODE_NAME[mode]);
     for (size_t s = 0; s < ns; s++)
@@ -137,8 +138,10 @@ static void mode_table(FILE *o, const ntkb_report_row *r, size_t n, const size_t
         }
         fprintf(o, "- %s: mean gain %+.2f at n = %zu, %+.2f at n = %zu: change %+.2f ± %.2f "
                    "(%s).\n", VAR[v], m0, sizes[0], m1, sizes[ns - 1], d, sd,
-                fabs(d) < 2 * sd ? "no resolvable trend"
-                                 : d > 0 ? "grows with n" : "shrinks with n");
+                fabs(d) <= 2 * sd ? "no resolvable trend"
+                                  : d > 0 ? "grows with n" : "shrinks with n");
+        *grows += fabs(d) > 2 * sd && d > 0;
+        *judged += 1;
     }
     fputc('\n', o);
 }
@@ -192,8 +195,14 @@ ntkb_status ntkb_image_sizes_report(FILE *md, const char *dir, const ntkb_report
                 "these errors cover the training draw only, not test-set sampling; the **mean "
                 "over pairs** ± its SE over pairs (different test sets) covers both. Figure: "
                 "`figures/images-trainsize.svg`.\n\n", any ? any->params : "");
+    int grows = 0, judged = 0;
     for (int mode = 0; mode < 2; mode++)
-        mode_table(md, r, n, sizes, ns, groups, ng, mode);
+        mode_table(md, r, n, sizes, ns, groups, ng, mode, &grows, &judged);
+    if (judged)
+        fprintf(md, "**Does the gain grow with n?** %s (of %d variant × λ lines with an error "
+                    "over pairs, %d grow by more than twice the standard error of the change "
+                    "from n = %zu to n = %zu).\n\n", grows ? "In part" : "No", judged, grows,
+                sizes[0], sizes[ns - 1]);
     fprintf(md, "| pair | kernel s (Gram of pool + test) | eval s, λ rule (all sizes) | eval s, "
                 "inner CV (all sizes) | command |\n|---|---:|---:|---:|---|\n");
     for (size_t g = 0; g < ng; g++) {
