@@ -3,7 +3,8 @@
 # Data (written by bench_lantk; one line per pair, "NaN" where no row): pair, then mean std for
 #   2,3 CNTK  4,5 KR-V1  6,7 KR-V2  8,9 FJLT-V1  10,11 FJLT-V2   (ours, 20 resplits, ± std)
 #   12,13 CNTK published  14,15 LANTK-best published
-#   16..23 paired differences LANTK − CNTK for KR-V1, KR-V2, FJLT-V1, FJLT-V2 (ours, ± SE)
+#   16..23 paired differences LANTK − CNTK for KR-V1, KR-V2, FJLT-V1, FJLT-V2 (ours, ± the
+#          Nadeau–Bengio corrected SE of the 20 resplits)
 #   24,25 published LANTK-best − CNTK
 set terminal svg size 1300,900 dynamic font "sans,11" background rgb "white"
 set output outfile
@@ -28,7 +29,7 @@ plot datafile using 2:3:xtic(1) title "CNTK, ours" lc rgb "#4d4d4d", \
      '' using 10:11 title "LANTK-FJLT-V2 (V8), ours" lc rgb "#ff9896", \
      '' using 12:13 title "CNTK, published" lc rgb "#bdbdbd", \
      '' using 14:15 title "LANTK-best, published" lc rgb "#2ca02c"
-set title "Paired difference LANTK − CNTK (ours: mean ± standard error over the 20 resplits; published: best − CNTK)"
+set title "Paired difference LANTK − CNTK (ours: mean ± Nadeau–Bengio corrected SE over the 20 resplits; published: best − CNTK, selected on test)"
 set ylabel "accuracy points"
 set autoscale y
 set offsets graph 0, graph 0, graph 0.08, graph 0.08

@@ -91,6 +91,26 @@ grep -q '| LANTK-KR-V2 | resplits |' "$tmp/res/images.md" && ok "regenerated ima
 check "unknown kernel exits 1" 1 "--kernel needs" L --pair 2,3 --kernel lantk-v9
 check "unknown class name exits 1" 1 "--pair" L --pair cat,unicorn
 
+# the gain against training-set size: rows per size and lambda mode, the images.md section
+mkdir -p "$tmp/ts"
+check "train sizes with inner CV exit 0" 0 "inner CV" "$bench" --dataset cifar10 \
+  --data-dir "$tmp/c10" --pair 0,1 --train-size 8,12 --splits 2 --lambda-cv --threads 1 \
+  --results "$tmp/ts"
+for p in trainsize-8 trainsize-12 trainsize-8-cv trainsize-12-cv; do
+  grep -q "^plane-car,diff FJLT-V2,$p," "$tmp/ts/images.csv" && ok "row diff FJLT-V2 $p" \
+    || bad "row diff FJLT-V2 $p"
+done
+grep -q '^| \*\*mean over pairs\*\* | gain KR-V1 | +' "$tmp/ts/images.md" && \
+  grep -q '^### λ by inner 3-fold cross-validation' "$tmp/ts/images.md" && \
+  [ -s "$tmp/ts/figures/images-trainsize.dat" ] && ok "images.md has the train-size section" \
+  || bad "images.md has the train-size section"
+check "a train size above the pool exits 1 before the Gram" 1 "train size 20: expected 4 .. 14" "$bench" \
+  --dataset cifar10 --data-dir "$tmp/c10" --pair 0,1 --train-size 20 --results none
+check "--lambda-cv without --train-size exits 1" 1 "--lambda-cv needs --train-size" "$bench" \
+  --dataset cifar10 --data-dir "$tmp/c10" --pair 0,1 --lambda-cv
+check "a bad train-size list exits 1" 1 "--train-size needs" "$bench" --dataset cifar10 \
+  --data-dir "$tmp/c10" --pair 0,1 --train-size 8,x
+
 head -c 5000 "$tmp/c10/data_batch_3.bin" > "$tmp/c10/d3" && mv "$tmp/c10/d3" "$tmp/c10/data_batch_3.bin"
 check "truncated record exits 2 naming the file" 2 "data_batch_3.bin: truncated record" \
   "$bench" --dataset cifar10 --data-dir "$tmp/c10" --pair 0,1 --out "$tmp/o3"

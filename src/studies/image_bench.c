@@ -18,6 +18,7 @@
 #include "core/threads.h"
 #include "eval/report.h"
 #include "image_eval.h"
+#include "image_sizes.h"
 #include "lantk/cntk.h"
 #include "lantk/images.h"
 #include "lantk/lantk.h"
@@ -275,9 +276,11 @@ static ntkb_status evaluate(const ntkb_image_bench_opts *o, const double *H, con
              o->lambda >= 0 ? "; fixed lambda" : "");
     tmpl.kernel_s = gram_s + (ntkb_clock_now() - t0);
     snprintf(tmpl.command, sizeof tmpl.command, "%s", command ? command : "");
-    if (strcmp(o->protocol, "resplits") != 0)
+    if (o->n_sizes)
+        st = ntkb_image_sizes(o, d, y, n, &tmpl);
+    else if (strcmp(o->protocol, "resplits") != 0)
         st = run_protocol(o, d, y, n, 0, &tmpl);
-    if (st == NTKB_OK && strcmp(o->protocol, "official") != 0)
+    if (st == NTKB_OK && !o->n_sizes && strcmp(o->protocol, "official") != 0)
         st = run_protocol(o, d, y, n, (size_t)o->splits, &tmpl);
     if (st == NTKB_OK && strcmp(o->results, "none") != 0 && ntkb_ranks_rank() == 0)
         st = ntkb_image_bench_report(o->results);
@@ -322,6 +325,12 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
     st = load(o, &tr, &te, &ytr, &yte, info, sizeof info);
     if (st != NTKB_OK)
         goto fail;
+    for (size_t i = 0; i < o->n_sizes; i++)
+        if (o->train_sizes[i] > tr->n) { /* before the Gram, not after it */
+            st = ntkb_error(NTKB_EINVAL, "train size %zu: expected 4 .. %zu (the training pool; "
+                            "raise --max-train)", o->train_sizes[i], tr->n);
+            goto fail;
+        }
     ntkb_cntk_arch arch;
     if (strcmp(o->arch, "lantk") == 0)
         ntkb_cntk_arch_lantk(&arch, tr->channels);

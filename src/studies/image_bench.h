@@ -43,6 +43,11 @@ typedef struct {
     const char *results;   /* results directory, or "none" for no rows */
     const char *out;       /* optional: write the Grams, labels and meta.json here */
     int gram_only;         /* stop after writing the Grams (needs out) */
+    size_t train_sizes[8]; /* n_sizes > 0: the gain against training-set size (image_sizes.h)
+                            * instead of the protocols: per size, `splits` draws of that many
+                            * training images from the training pool, scored on the test set */
+    size_t n_sizes;
+    int lambda_cv;         /* with train_sizes: also λ by inner cross-validation */
 } ntkb_image_bench_opts;
 
 /* The defaults of bench_lantk (every kernel, both protocols, 20 resplits, seed 1, the λ rule,

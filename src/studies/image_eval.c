@@ -55,8 +55,7 @@ static ntkb_status sketch_instead(const ntkb_lantk_feat *f, size_t n, const size
     return NTKB_OK;
 }
 
-/* Z blocks (train×train, test×train) of LANTK variant k. */
-static ntkb_status z_blocks(const ntkb_lantk_data *d, int k, size_t n, const size_t *tr,
+ntkb_status ntkb_image_z_blocks(const ntkb_lantk_data *d, int k, size_t n, const size_t *tr,
                             size_t m, const size_t *te, const double *ytr, const double *alpha,
                             const double *Htr, const double *Hte, const ntkb_image_eval_opts *o, double *Ztr,
                             double *Zte)
@@ -123,11 +122,12 @@ ntkb_status ntkb_image_split(const ntkb_lantk_data *d, const double *y, size_t n
         if (!o->enabled[k])
             continue;
         t0 = ntkb_clock_now();
-        st = z_blocks(d, k, n, tr, m, te, ytr, alpha, Htr, Hte, o, Ztr, Zte);
+        st = ntkb_image_z_blocks(d, k, n, tr, m, te, ytr, alpha, Htr, Hte, o, Ztr, Zte);
         if (st != NTKB_OK)
             goto done;
         lam[k] = o->lambda >= 0 ? o->lambda
                                 : ntkb_lantk_lambda(NTKB_LANTK_LABEL_RATIO, n * n, Htr, Ztr);
+        lam[k] *= o->scale ? o->scale[k] : 1.0;
         st = ntkb_lantk_regress(n, Htr, Ztr, lam[k], ytr, m, Hte, Zte, pred, NULL);
         if (st != NTKB_OK)
             goto done;

@@ -23,10 +23,19 @@ typedef struct {
     double eps;         /* sketch accuracy ε */
     uint64_t seed;      /* resplits and sketch */
     int threads;
+    const double *scale; /* NULL, or per kernel a factor on λ (λ by inner cross-validation) */
 } ntkb_image_eval_opts;
 
+/* Z blocks (train×train n×n, test×train m×n) of LANTK variant k (NTKB_IMG_KR_V1 …) fitted on
+ * the training labels ytr; alpha = H_train⁻¹ ytr (used by KR-V2); Htr, Hte: the CNTK blocks.
+ * Returns the fits' codes.  Time complexity: O(n²) for KR, O(n² p²) for the FJLT variants. */
+ntkb_status ntkb_image_z_blocks(const ntkb_lantk_data *d, int k, size_t n, const size_t *tr,
+                                size_t m, const size_t *te, const double *ytr,
+                                const double *alpha, const double *Htr, const double *Hte,
+                                const ntkb_image_eval_opts *o, double *Ztr, double *Zte);
+
 /* Accuracies (percent) of every enabled kernel on one split; NaN for disabled ones.
- * lam receives the λ used per kernel (0 for CNTK); secs[k] is increased by the seconds spent
+ * lam receives the λ used per kernel (0 for CNTK; the rule's λ times o->scale[k] when given); secs[k] is increased by the seconds spent
  * on kernel k (Z fit, λ, solve, prediction).  d: pooled data (H, raw Gram, L1);
  * y: pooled ±1 labels; tr/te: pooled indices.  Returns the library's codes.
  * Time complexity: O(K · 2n³/3) for K kernels plus O(n² p²) per FJLT fit. */
