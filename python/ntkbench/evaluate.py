@@ -20,7 +20,7 @@ class _Opts(ctypes.Structure):
     _fields_ = [('C', _lib.c_double_p), ('n_C', c_size_t), ('variants', c_uint),
                 ('protocols', c_uint), ('inner_folds', c_size_t), ('seed', ctypes.c_uint64),
                 ('threads', c_int), ('progress', c_int), ('solver', c_int),
-                ('keep_malloc_defaults', c_int), ('svm', _SvmParams),
+                ('tune_malloc', c_int), ('svm', _SvmParams),
                 ('blocks', ctypes.c_char_p), ('blocks_seed', ctypes.c_char_p),
                 ('blocks_label', ctypes.c_char_p)]
 

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
+#include "core/threads.h"
 #include "eval/folds_util.h"
 #include "eval/protocol_ranks.h"
 #include "eval/smo.h"
@@ -35,13 +36,6 @@ double ntkb_protocol_default_C(size_t k, size_t n)
     /* numpy.linspace(-2, 4, n): start + k·step, the last point exactly 4 */
     double e = k + 1 == n ? 4.0 : -2.0 + (double)k * (6.0 / (double)(n - 1));
     return pow(10.0, e);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void free_lists(index_list *l, size_t k)
@@ -404,8 +398,8 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
     size_t capped = 0;
     char msg[512] = "";
 #if NTKB_HAVE_OPENMP
-    int nt = p->opts.threads > 0 ? p->opts.threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) reduction(+ : capped)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(ntkb_threads_resolve(p->opts.threads)) \
+    reduction(+ : capped)
 #endif
     for (long t = 0; t < n_tasks; t++) {
         ntkb_status st;
@@ -444,7 +438,7 @@ static ntkb_status run_variant(ntkb_protocol *p, const double *vgram, const ntkb
  * with glibc's default trim threshold the freed memory goes back to the kernel after each fit,
  * so every fit page-faults its cache in again.  Keeping it (measured on 40 COLLAB fits, 2
  * threads: 1.09M → 0.40M minor page faults, 36 → 24 CPU-seconds) is a process-wide malloc
- * setting, hence opt-out through opts.keep_malloc_defaults. */
+ * setting, so a library call does it only when asked (opts.tune_malloc). */
 static void tune_malloc(void)
 {
 #ifdef __GLIBC__
@@ -470,11 +464,11 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
 {
     if (!p || !gram)
         return ntkb_error(NTKB_EINVAL, "protocol: NULL argument");
-    double t0 = now_seconds();
+    double t0 = ntkb_clock_now();
     const int libsvm = p->opts.solver == NTKB_SOLVER_LIBSVM;
     if (libsvm) {
         ntkb_svm_silence();
-        if (!p->opts.keep_malloc_defaults)
+        if (p->opts.tune_malloc)
             tune_malloc();
     }
     ntkb_status st = grow(p);
@@ -494,7 +488,7 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
     for (size_t v = 0; v < N_VARIANTS && !st; v++) {
         if (!(p->opts.variants & (1u << v)))
             continue;
-        double tv = now_seconds();
+        double tv = ntkb_clock_now();
         size_t capped0 = p->n_capped;
         st = prepare_variant(p, gram, v, vgram, rows);
         if (!st)
@@ -506,7 +500,7 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
             fprintf(stderr, "protocol: candidate %zu '%s' variant %s: %zu fits in %.1f s%s\n",
                     p->n_cand + 1, nm, v == NTKB_SVM_RAW ? "raw" : v == NTKB_SVM_SCALED ? "scaled"
                                                                                     : "cosine",
-                    p->n_C * p->n_folds * (1 + p->inner), now_seconds() - tv, capped);
+                    p->n_C * p->n_folds * (1 + p->inner), ntkb_clock_now() - tv, capped);
     }
     ntkb_svm_rows_free(rows);
     free(vgram);
@@ -515,7 +509,7 @@ ntkb_status ntkb_protocol_add(ntkb_protocol *p, const char *name, const double *
         return st;
     }
     p->names[p->n_cand++] = nm;
-    p->seconds += now_seconds() - t0;
+    p->seconds += ntkb_clock_now() - t0;
     return NTKB_OK;
 }
 

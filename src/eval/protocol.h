@@ -76,11 +76,11 @@ typedef struct {
     int threads;         /* OpenMP threads for the fits; ≤ 0 = OpenMP default */
     int progress;        /* 1: one line per candidate and variant on stderr */
     ntkb_solver solver;  /* default NTKB_SOLVER_SMO */
-    int keep_malloc_defaults; /* LIBSVM solver only.  0 (default): on glibc, the first add() raises malloc's trim
-                                 threshold (1 GiB) and top pad (256 MiB) for the whole process,
-                                 so LIBSVM's per-fit kernel cache is not page-faulted in again
-                                 by every fit (≈ 1.5× less CPU on COLLAB); 1: leave malloc
-                                 alone */
+    int tune_malloc;     /* LIBSVM solver only.  1: on glibc, the first add() raises malloc's
+                            trim threshold (1 GiB) and top pad (256 MiB) for the whole process,
+                            so LIBSVM's per-fit kernel cache is not page-faulted in again by
+                            every fit (≈ 1.5× less CPU on COLLAB); 0 (default): malloc is left
+                            alone */
     ntkb_svm_params svm; /* solver settings (search.py's SVC: sklearn defaults, max_iter 5e5) */
     const char *blocks;  /* a record of finished blocks of fits (every C of one candidate,
                             variant and fold), read when it exists and appended to as blocks

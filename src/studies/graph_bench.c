@@ -101,6 +101,7 @@ static ntkb_status protocol_for(const ntkb_graphset *gs, const ntkb_folds *f,
     po.threads = o->threads;
     po.progress = !o->quiet;
     po.solver = (ntkb_solver)(protocol == NTKB_PROTOCOL_NESTED ? o->nested_solver : o->solver);
+    po.tune_malloc = po.solver == NTKB_SOLVER_LIBSVM; /* the program owns its process */
     po.svm.max_iter = o->max_iter;
     po.protocols = protocol;
     po.blocks = live;
