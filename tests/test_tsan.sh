@@ -5,8 +5,9 @@
 # (in memory and durable, resumed), the WL kernel, the SVM protocols (SMO and LIBSVM, fits in
 # parallel), the CNTK Gram, the LANTK pair features, exact and sketched FJLT fits, kernel
 # regression, and the Gram driver over 2 MPI ranks.  Any ThreadSanitizer report fails the
-# case.  Suppressions: none; libraries that are not instrumented (OpenBLAS's own threads, igraph, LIBSVM, zlib) are ignored
-# (ignore_noninstrumented_modules), since TSan cannot see their synchronisation.  TAP output.
+# case.  Suppressions: none; libraries that are not instrumented (OpenBLAS's own threads,
+# igraph, LIBSVM, zlib, Open MPI) are ignored (ignore_noninstrumented_modules), since TSan
+# cannot see their synchronisation.  TAP output.
 # usage: test_tsan.sh TSAN_BUILD_DIR SOURCE_DIR
 set -uo pipefail
 b="$1" src="$2"
