@@ -342,8 +342,10 @@ ntkb_status ntkb_image_bench_run(const ntkb_image_bench_opts *o, const char *com
     if (!o->gram_only && strcmp(o->results, "none") != 0 &&
         (st = ntkb_report_ready(o->results, csvs, 2)) != NTKB_OK)
         goto fail;
-    if (o->out && ((st = ntkb_fs_mkdir(o->out)) != NTKB_OK ||
-                   (st = ntkb_fs_lock_take(&lock, o->out, "output directory")) != NTKB_OK))
+    /* Over MPI ranks only rank 0, the writer, takes the directory. */
+    if (o->out && ntkb_ranks_rank() == 0 &&
+        ((st = ntkb_fs_mkdir(o->out)) != NTKB_OK ||
+         (st = ntkb_fs_lock_take(&lock, o->out, "output directory")) != NTKB_OK))
         goto fail;
     const size_t n = tr->n, m = te->n, N = n + m, dim = ntkb_images_size(tr);
     fprintf(stderr, "bench_lantk: pair %d,%d: %zu train, %zu test images (%zux%zux%zu), %s\n",
