@@ -34,7 +34,7 @@ run() { # name command...
     echo "ok $n - $name"
   fi
 }
-echo "1..9"
+echo "1..10"
 g="$b/src/cli/bench_gntk" l="$b/src/cli/bench_lantk" e="$b/src/cli/ntkb_eval"
 run "GNTK Gram in memory, 2 threads" "$g" --dataset MUTAG --blocks 3 --mlp 2 --threads 2 --tile 8 --quiet
 run "GNTK Gram to disk, killed by the test hook and resumed" bash -c \
