@@ -6,8 +6,8 @@ Regenerate the fixtures (about a minute, 2 GB of memory) from the repository roo
 It reads the images already copied into tests/fixtures/cntk-oracle/ and writes the oracle Grams
 and lantk-lambda.txt there; tests/test_image_oracle.c compares the C library with them.
     /usr/bin/python3 tests/oracles/cntk_lantk.py --copy-images
-first copies the images again from their sources (Debian's dataset-fashion-mnist and the shared
-CIFAR-10 subset, see the README there).
+first copies the images again from their sources (Debian's dataset-fashion-mnist and the project's
+CIFAR-10 subset in CIFAR10_DIR or datasets/cifar10/data, see the README there).
 
 The kernel is written from the network, HornHehhf/LANTK jax_models.CNN(block_size=1, k=1,
 num_classes=1) under neural-tangents' stax (NTK parameterisation, W_std = 1, no bias):
@@ -33,7 +33,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, "tests", "fixtures", "cntk-oracle")
 N_IMAGES = 4
 FMNIST_SRC = "/usr/share/datasets/fashion-mnist"
-CIFAR_SRC = "/work/shared/datasets/CIFAR-10/derived/data_batch_1.first4000.bin"
+# the project's CIFAR-10 subset (scripts/fetch-cifar10), from CIFAR10_DIR or datasets/cifar10/data
+CIFAR_SRC = os.path.join(os.environ.get("CIFAR10_DIR", os.path.join(ROOT, "datasets", "cifar10", "data")),
+                         "data_batch_1.bin")
 
 # jax_models.CNN(block_size=1): every layer and its stride, in order.
 ARCH = [("conv", 1),
