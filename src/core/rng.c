@@ -35,6 +35,15 @@ uint64_t ntkb_rng_below(ntkb_rng *r, uint64_t bound)
     return x % bound;
 }
 
+uint64_t ntkb_rng_chain_below(uint64_t *state, uint64_t bound)
+{
+    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    do
+        *state = ntkb_rng_mix(*state);
+    while (*state >= limit);
+    return *state % bound;
+}
+
 double ntkb_rng_uniform(ntkb_rng *r)
 {
     return (double)(ntkb_rng_next(r) >> 11) * 0x1p-53;

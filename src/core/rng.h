@@ -41,6 +41,12 @@ uint64_t ntkb_rng_next(ntkb_rng *r);
  * 2^64 are rejected and redrawn.  Time complexity: O(1) expected. */
 uint64_t ntkb_rng_below(ntkb_rng *r, uint64_t bound);
 
+/* A uniform integer in [0, bound), bound ≥ 1, from the hash chain state ← ntkb_rng_mix(state)
+ * (the image studies' resplits and training-size draws have always been drawn this way, so their
+ * published rows stay reproducible), unbiased by the same rejection.  Time complexity: O(1)
+ * expected. */
+uint64_t ntkb_rng_chain_below(uint64_t *state, uint64_t bound);
+
 /* A uniform double in [0, 1) from the top 53 bits of the next draw.  Time complexity: O(1). */
 double ntkb_rng_uniform(ntkb_rng *r);
 

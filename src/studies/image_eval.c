@@ -146,18 +146,6 @@ done:
     return st;
 }
 
-/* A uniform draw in [0, bound) from the hash chain state ← mix(state): the resplits have always
- * been drawn this way (their results are published), now without modulo bias — draws in the top
- * partial block of 2^64 are rejected, which changes nothing but once in ~2^64/bound draws. */
-static uint64_t chain_below(uint64_t *state, uint64_t bound)
-{
-    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    do
-        *state = ntkb_rng_mix(*state);
-    while (*state >= limit);
-    return *state % bound;
-}
-
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -176,7 +164,7 @@ void ntkb_image_resplit(size_t N, const double *y, uint64_t seed, size_t s, size
                 te[*n_te + c++] = i;
         size_t *v = te + *n_te;
         for (size_t i = c; i > 1; i--) { /* Fisher–Yates */
-            size_t j = (size_t)chain_below(&state, i), t = v[i - 1];
+            size_t j = (size_t)ntkb_rng_chain_below(&state, i), t = v[i - 1];
             v[i - 1] = v[j];
             v[j] = t;
         }

@@ -14,15 +14,6 @@
 
 const double ntkb_image_cv_grid[NTKB_IMG_CV_GRID] = {1.0, 0.1, 10.0, 0.01, 100.0, 0.0};
 
-static uint64_t below(uint64_t *state, uint64_t bound)
-{
-    uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
-    do
-        *state = ntkb_rng_mix(*state);
-    while (*state >= limit);
-    return *state % bound;
-}
-
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -38,7 +29,7 @@ static size_t shuffled_class(size_t n, const size_t *idx, const double *y, int c
         if ((y[idx ? idx[i] : i] > 0) == (cls == 1))
             v[c++] = idx ? idx[i] : i;
     for (size_t i = c; i > 1; i--) { /* Fisher–Yates */
-        size_t j = (size_t)below(state, i), t = v[i - 1];
+        size_t j = (size_t)ntkb_rng_chain_below(state, i), t = v[i - 1];
         v[i - 1] = v[j];
         v[j] = t;
     }
@@ -138,7 +129,7 @@ ntkb_status ntkb_image_cv_scales(const ntkb_lantk_data *d, const double *y, size
             if ((y[tr[i]] > 0) == (cls == 1))
                 v[c++] = i;
         for (size_t i = c; i > 1; i--) {
-            size_t j = (size_t)below(&state, i), t = v[i - 1];
+            size_t j = (size_t)ntkb_rng_chain_below(&state, i), t = v[i - 1];
             v[i - 1] = v[j];
             v[j] = t;
         }
