@@ -194,16 +194,13 @@ static void test_seed(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ntkb-blocks-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return ntkb_test_mkdtemp(dir, sizeof dir, "blocks");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ntkb_test_rmtree(dir);
 }
 
 int main(void)

@@ -22,16 +22,13 @@ static int setup(void **state)
 {
     (void)state;
     datadir = ntkb_fs_data_dir();
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ntkb_test_graphset.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return ntkb_test_mkdtemp(tmpdir, sizeof tmpdir, "graphset");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ntkb_test_rmtree(tmpdir);
 }
 
 typedef struct {

@@ -18,16 +18,13 @@ static char tmpdir[256];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ntkb_test_images.XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return ntkb_test_mkdtemp(tmpdir, sizeof tmpdir, "images");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return ntkb_test_rmtree(tmpdir);
 }
 
 static const char *tpath(const char *name)
